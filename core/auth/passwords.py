@@ -1,0 +1,67 @@
+"""Password hashing and the password policy."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+MIN_LENGTH = 8
+MAX_LENGTH = 1024
+_COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+def normalise(password: str) -> str:
+    """Compose Unicode so the same password typed on different keyboards matches."""
+    return unicodedata.normalize("NFC", password)
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    return frozenset(
+        line.strip().lower() for line in _COMMON_FILE.read_text().splitlines() if line.strip()
+    )
+
+
+def policy_errors(password: str, *, email: str | None = None) -> list[str]:
+    """Return what is wrong with a new password (an empty list when it is fine)."""
+    password = normalise(password or "")
+    errors = []
+    if len(password) < MIN_LENGTH:
+        errors.append(_("Use at least %(n)d characters.", n=MIN_LENGTH))
+    if len(password) > MAX_LENGTH:
+        errors.append(_("Use at most %(n)d characters.", n=MAX_LENGTH))
+    lowered = password.lower()
+    if lowered in _common() or (email and lowered == email.lower()):
+        errors.append(_("This password is too common; choose another."))
+    elif len(set(password)) < 3:
+        errors.append(_("This password is too easy to guess; choose another."))
+    return errors
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with the configured modern algorithm (scrypt by default)."""
+    return generate_password_hash(
+        normalise(password), method=current_app.config["PASSWORD_HASH_METHOD"]
+    )
+
+
+def check_password(pw_hash: str | None, password: str) -> bool:
+    """True when ``password`` matches the stored hash."""
+    if not pw_hash:
+        return False
+    return check_password_hash(pw_hash, normalise(password))
+
+
+def burn_time(password: str) -> None:
+    """Spend about as long as a real check, so unknown accounts answer as slowly."""
+    check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not-a-real-password", method=method)

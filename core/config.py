@@ -1,0 +1,75 @@
+"""Configuration: defaults, environment variables and the instance folder."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ["en", "cs", "fi", "nl", "bg"]
+
+
+def _secret_key(instance: Path) -> str:
+    """Return the instance's secret key, creating it (mode 0600) on first start."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the configuration from defaults, environment variables and overrides."""
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    env = os.environ
+    overrides = dict(overrides or {})
+    cfg: dict[str, Any] = {
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'ementoring.sqlite'}",
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "UPLOAD_MAX_MB": int(env.get("UPLOAD_MAX_MB", "50")),
+        "STORAGE_DIR": env.get("STORAGE_DIR") or str(instance / "files"),
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "ementoring@localhost"),
+        "SITE_URL": env.get("SITE_URL") or None,
+        "SITE_NAME": env.get("SITE_NAME", "ementoring"),
+        "TIMEZONE": env.get("TIMEZONE") or None,
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCK_MINUTES": 15,
+        "RESET_TOKEN_MAX_AGE": 3600,
+        "INVITE_DAYS": 14,
+        "PAGE_SIZE": 25,
+        "DEFAULT_THEME": "default",
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": LANGUAGES,
+        "SOCKETIO_ASYNC_MODE": env.get("SOCKETIO_ASYNC_MODE", "threading"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower()
+        in ("1", "true", "yes"),
+        "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "EXTRA_PLUGINS": [],
+    }
+    cfg.update(overrides)
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = env.get("SECRET_KEY") or _secret_key(instance)
+    cfg["MAX_CONTENT_LENGTH"] = cfg["UPLOAD_MAX_MB"] * 1024 * 1024 + 64 * 1024
+    uri = cfg["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri[len("postgres://"):]
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    cfg["SQLALCHEMY_DATABASE_URI"] = uri
+    return cfg

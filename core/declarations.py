@@ -1,0 +1,112 @@
+"""The declaration objects that hooks return and the core applies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A permission named ``<plugin>.<verb>`` with its default grants.
+
+    ``scope`` is ``"site"`` (site admins only), ``"programme"`` (any member of the
+    programme with a granted role) or ``"group"`` (mentors and mentees only inside
+    their own groups; managers across their programme). ``plugin`` is filled in by
+    the core from the name's prefix.
+    """
+
+    name: str
+    description: str
+    roles: frozenset[str] = frozenset()
+    scope: str = "programme"
+
+    @property
+    def plugin(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class ActivityType:
+    """A kind of activity a plugin offers for the course page.
+
+    ``endpoint`` is the view that shows an activity of this type; it receives
+    ``activity_id``. ``group_modes`` lists the modes a manager may choose.
+    """
+
+    name: str
+    plugin: str
+    label: Any
+    endpoint: str
+    description: Any = ""
+    group_modes: tuple[str, ...] = ("shared", "separate")
+    default_settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SessionType:
+    """A kind of mentoring session (employability, monitoring…) a plugin offers.
+
+    ``category`` groups types in the plan editor; ``guidance`` is shown to the
+    mentor on the session page; ``worksheet_endpoint``, when set, is linked from
+    that page and receives ``group_id`` and ``session_id``.
+    """
+
+    name: str
+    plugin: str
+    label: Any
+    category: str = "general"
+    guidance: Any = ""
+    worksheet_endpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A per-programme setting with its default value and a label for the admin page."""
+
+    name: str
+    plugin: str
+    label: Any
+    default: Any
+    type: type = str
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in a programme's navigation."""
+
+    label: Any
+    url: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A block on the dashboard: a title and already-escaped HTML."""
+
+    title: Any
+    html: Any
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class FileAction:
+    """An action offered next to a stored file; POSTed with CSRF when ``method`` is POST."""
+
+    label: Any
+    url: str
+    method: str = "POST"
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UserData:
+    """What a plugin exports of a user: JSON-able records and the user's stored files."""
+
+    plugin: str
+    records: Any
+    files: list = field(default_factory=list)
+
+
+CliFactory = Callable[[], Any]

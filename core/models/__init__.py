@@ -1,0 +1,30 @@
+"""The core's models: accounts, programmes, course shell, files and events."""
+
+from core.models.accounts import Invitation, LoginThrottle, User, new_token
+from core.models.base import ROLES, utcnow
+from core.models.course import GROUP_MODES, Activity, Section
+from core.models.events import Event
+from core.models.files import StoredFile
+from core.models.programmes import (
+    PROGRAMME_STATUSES,
+    GroupMember,
+    Membership,
+    MentoringGroup,
+    Organisation,
+    Programme,
+    ProgrammePlugin,
+)
+from core.sessions.models import (
+    MentoringSession,
+    SessionAttendance,
+    SessionPlanRevision,
+    SessionReminder,
+)
+
+__all__ = [
+    "ROLES", "GROUP_MODES", "PROGRAMME_STATUSES", "utcnow", "new_token",
+    "User", "LoginThrottle", "Invitation", "Organisation", "Programme", "Membership",
+    "MentoringGroup", "GroupMember", "ProgrammePlugin", "Section", "Activity",
+    "StoredFile", "Event", "MentoringSession", "SessionAttendance", "SessionPlanRevision",
+    "SessionReminder",
+]

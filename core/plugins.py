@@ -1,0 +1,202 @@
+"""Plugin discovery, declarations, per-programme activation and hook calling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+from flask import current_app, g
+
+from core import hookspecs
+from core.declarations import ActivityType, Capability, SessionType, Setting
+from core.extensions import db
+
+ENTRY_POINT_GROUP = "ementoring.plugins"
+CORE = "core"
+
+
+class PluginRegistry:
+    """Every installed plugin, the declarations they made and programme-scoped relays.
+
+    All installed plugins register once at start-up; whether one is enabled is
+    decided per programme by ``ProgrammePlugin`` rows and applied through
+    ``pluggy.PluginManager.subset_hook_caller``.
+    """
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager("ementoring")
+        self.pm.add_hookspecs(hookspecs)
+        self.capabilities: dict[str, Capability] = {}
+        self.activity_types: dict[str, ActivityType] = {}
+        self.session_types: dict[str, SessionType] = {}
+        self.settings: dict[tuple[str, str], Setting] = {}
+        self.models: dict[str, list[type]] = {}
+        self.event_labels: dict[str, Any] = {}
+        self.blueprint_plugins: dict[str, str] = {}
+        self._relays: dict[tuple[str, frozenset[str]], Any] = {}
+
+    # -- loading ---------------------------------------------------------
+    def load(self, extra: Iterable[Any] = ()) -> None:
+        """Register the core's own plugin, entry-point plugins and ``extra`` objects."""
+        from core import builtin
+
+        self.pm.register(builtin, name=CORE)
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if self.pm.has_plugin(ep.name):
+                continue
+            self.pm.register(ep.load(), name=ep.name)
+        for obj in extra:
+            name = getattr(obj, "name", None) or getattr(obj, "__name__", None)
+            self.pm.register(obj, name=name)
+        self.pm.check_pending()
+        self._collect()
+
+    def _each(self, hook_name: str) -> Iterable[tuple[str, Any]]:
+        """Yield (plugin name, result) for every implementation of a setup hook."""
+        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+            result = impl.function()
+            if result is not None:
+                yield impl.plugin_name, result
+
+    def _collect(self) -> None:
+        for plugin, caps in self._each("register_capabilities"):
+            for cap in caps:
+                if cap.plugin != plugin:
+                    raise ValueError(f"capability {cap.name} must start with {plugin}.")
+                self.capabilities[cap.name] = cap
+        for _plugin, types in self._each("register_activity_types"):
+            for t in types:
+                self.activity_types[t.name] = t
+        for _plugin, types in self._each("register_session_types"):
+            for t in types:
+                self.session_types[t.name] = t
+        for _plugin, settings in self._each("register_settings"):
+            for s in settings:
+                self.settings[(s.plugin, s.name)] = s
+        for _plugin, labels in self._each("register_event_labels"):
+            self.event_labels.update(labels)
+        for plugin, models in self._each("register_models"):
+            self.models[plugin] = list(models)
+
+    # -- facts ---------------------------------------------------------------
+    @property
+    def names(self) -> list[str]:
+        """Names of installed plugins that programmes can enable or disable."""
+        return sorted(n for n, _ in self.pm.list_name_plugin() if n != CORE)
+
+    def setup_results(self, hook_name: str) -> list[tuple[str, Any]]:
+        """Results of a setup hook with the name of the plugin that gave each."""
+        return list(self._each(hook_name))
+
+    def plugin_object(self, name: str) -> Any:
+        """Return the registered plugin object (module) for a name."""
+        return self.pm.get_plugin(name)
+
+    # -- per-programme activation ------------------------------------------
+    def disabled_in(self, programme_id: int | None) -> frozenset[str]:
+        """Names of plugins disabled in a programme, cached for the request."""
+        if programme_id is None:
+            return frozenset()
+        from core.models import ProgrammePlugin
+
+        cache = g.get("_disabled_plugins")
+        if cache is None:  # one query for every programme: the table is small
+            found: dict[int, set[str]] = {}
+            for pid, name in db.session.execute(
+                db.select(ProgrammePlugin.programme_id, ProgrammePlugin.plugin).where(
+                    ProgrammePlugin.enabled.is_(False))
+            ).all():
+                found.setdefault(pid, set()).add(name)
+            cache = g._disabled_plugins = {pid: frozenset(n) for pid, n in found.items()}
+        return cache.get(programme_id, frozenset())
+
+    def is_enabled(self, programme_id: int | None, plugin: str) -> bool:
+        """True when ``plugin`` is active in the programme (the core always is)."""
+        return plugin == CORE or plugin not in self.disabled_in(programme_id)
+
+    def set_enabled(self, programme_id: int, plugin: str, enabled: bool) -> None:
+        """Enable or disable a plugin in a programme; takes effect on the next request."""
+        from core.models import ProgrammePlugin
+
+        if plugin not in self.names:
+            raise KeyError(plugin)
+        row = db.session.get(ProgrammePlugin, (programme_id, plugin))
+        if row is None:
+            row = ProgrammePlugin(programme_id=programme_id, plugin=plugin)
+            db.session.add(row)
+        row.enabled = enabled
+        db.session.commit()
+        g.pop("_disabled_plugins", None)
+
+    def hooks_for(self, programme: Any) -> _Relay:
+        """A hook relay that skips plugins disabled in ``programme`` (or its id)."""
+        pid = getattr(programme, "id", programme)
+        return _Relay(self, self.disabled_in(pid))
+
+    def _subset(self, hook_name: str, disabled: frozenset[str]) -> Any:
+        key = (hook_name, disabled)
+        if key not in self._relays:
+            if disabled:
+                remove = [self.pm.get_plugin(n) for n in disabled if self.pm.has_plugin(n)]
+                self._relays[key] = self.pm.subset_hook_caller(hook_name, remove)
+            else:
+                self._relays[key] = getattr(self.pm.hook, hook_name)
+        return self._relays[key]
+
+    # -- declarations filtered by programme -----------------------------------
+    def activity_types_for(self, programme_id: int) -> list[ActivityType]:
+        """Activity types whose plugin is enabled in the programme."""
+        return [t for t in self.activity_types.values() if self.is_enabled(programme_id, t.plugin)]
+
+    def session_types_for(self, programme_id: int) -> list[SessionType]:
+        """Session types whose plugin is enabled in the programme."""
+        return [t for t in self.session_types.values() if self.is_enabled(programme_id, t.plugin)]
+
+
+class _Relay:
+    """Attribute access to programme-scoped hook callers."""
+
+    def __init__(self, registry: PluginRegistry, disabled: frozenset[str]) -> None:
+        self._registry = registry
+        self._disabled = disabled
+
+    def __getattr__(self, name: str) -> Any:
+        return self._registry._subset(name, self._disabled)
+
+
+def registry() -> PluginRegistry:
+    """The current app's plugin registry."""
+    return current_app.extensions["ementoring.plugins"]
+
+
+def hooks(programme: Any = None) -> Any:
+    """Hook relay for a programme (skipping its disabled plugins), or all hooks."""
+    reg = registry()
+    if programme is None:
+        return reg.pm.hook
+    return reg.hooks_for(programme)
+
+
+def flatten(results: Iterable[Any]) -> list[Any]:
+    """Flatten the list-of-lists that most collecting hooks return."""
+    out: list[Any] = []
+    for r in results:
+        if r is None:
+            continue
+        if isinstance(r, list | tuple):
+            out.extend(r)
+        else:
+            out.append(r)
+    return out
+
+
+def setting(programme_id: int, plugin: str, name: str) -> Any:
+    """Return a programme's value for a plugin setting, or its declared default."""
+    from core.models import Programme
+
+    decl = registry().settings[(plugin, name)]
+    programme = db.session.get(Programme, programme_id)
+    values = (getattr(programme, "settings", None) or {}).get(plugin, {}) if programme else {}
+    return values.get(name, decl.default)

@@ -1,0 +1,69 @@
+"""Click through the demo in headless Chromium and check accessibility with axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.demo import build_demo
+from tests.browser.fixtures import axe_violations
+from tests.conftest import run_server
+
+pytestmark = pytest.mark.browser
+PASSWORD = "demo passphrase for browser"
+
+
+@pytest.fixture
+def demo_server(app):
+    with app.test_request_context():
+        build_demo(PASSWORD)
+    with run_server(app) as url:
+        yield url
+
+
+def _login(page, url: str, email: str) -> None:
+    page.goto(f"{url}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{url}/dashboard")
+
+
+def test_mentor_logs_in_and_opens_the_course(page, demo_server):
+    url = demo_server
+    page.goto(f"{url}/login")
+    assert axe_violations(page) == []
+    _login(page, url, "mentor1@demo.ementoring.test")
+    assert page.get_by_role("heading", name="My programmes").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Blended mentoring on employment").first.click()
+    page.get_by_role("heading", name="Initial mentoring and management session").wait_for()
+    assert page.get_by_role("heading", name="Sessions on employability").is_visible()
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("email", ["manager@demo.ementoring.test",
+                                   "mentee1@demo.ementoring.test",
+                                   "admin@demo.ementoring.test"])
+def test_each_demo_role_can_click_through(page, demo_server, email):
+    url = demo_server
+    _login(page, url, email)
+    page.get_by_role("link", name="Blended mentoring on employment").first.click() \
+        if "admin" not in email else page.goto(f"{url}/admin/programmes")
+    if "admin" in email:
+        page.get_by_role("link", name="Blended mentoring on employment").first.click()
+    page.get_by_role("heading", name="Managing and monitoring tools").wait_for()
+    links = page.locator("ul.activities a").all()
+    hrefs = [a.get_attribute("href") for a in links]
+    for href in hrefs[:12]:
+        resp = page.goto(url + href if href.startswith("/") else href)
+        assert resp.status < 400, (email, href, resp.status)
+    page.goto(f"{url}/dashboard")
+    assert axe_violations(page) == []
+
+
+def test_keyboard_reaches_the_main_content(page, demo_server):
+    url = demo_server
+    page.goto(f"{url}/login")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Skip to main content" in focused
