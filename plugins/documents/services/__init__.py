@@ -1,0 +1,1 @@
+"""The documents plugin's logic, kept apart from its views."""
