@@ -1,0 +1,93 @@
+"""No N+1: pages cost the same number of SQL statements whatever their number of rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.extensions import db
+from core.models import utcnow
+from core.storage import save_bytes
+from plugins.forum.models import Attachment, Discussion, Post, Revision
+from tests.plugins.forum.conftest import PDF
+
+
+def _discussion(activity, world, n_posts: int, title: str) -> Discussion:
+    """A discussion of ``n_posts`` posts by four authors, with attachments, edits,
+    replies to earlier posts and a deleted post."""
+    authors = [world[k] for k in ("mentee_a", "mentee_a2", "mentor_a", "manager")]
+    start = utcnow() - timedelta(days=2)
+    d = Discussion(activity_id=activity.id, programme_id=activity.programme_id, title=title,
+                   author_id=authors[0].id, last_post_at=start)
+    db.session.add(d)
+    db.session.flush()
+    posts = []
+    for i in range(n_posts):
+        author = authors[i % len(authors)]
+        post = Post(discussion_id=d.id, author_id=author.id, body_source=f"Post {i}",
+                    body_html=f"<p>Post {i}</p>", created_at=start + timedelta(minutes=i),
+                    parent_id=posts[i // 2].id if i else None)
+        if i % 10 == 3:
+            sf = save_bytes(PDF, f"form-{i}.pdf", plugin="forum",
+                            programme=activity.programme_id, user=author)
+            post.attachments.append(Attachment(file=sf))
+        if i % 7 == 5:
+            post.deleted_at = start
+        db.session.add(post)
+        db.session.flush()
+        if i % 5 == 1:
+            db.session.add(Revision(post_id=post.id, body_source="old", body_html="<p>old</p>",
+                                    written_at=start, edited_by_id=author.id))
+        posts.append(post)
+    d.last_post_id = posts[-1].id
+    d.reply_count = n_posts - 1
+    db.session.commit()
+    return d
+
+
+def _count(queries, client, url: str) -> int:
+    """Statements of one request made in a fresh app context, so that, as in
+    production, its session starts with an empty identity map."""
+    with client.application.app_context(), queries() as q:
+        resp = client.get(url)
+    assert resp.status_code == 200
+    return q.count
+
+
+def test_discussion_page_queries_do_not_grow_with_posts(app, world, make, login_as, queries):
+    forum = make.activity(world["programme"], "forum", plugin="forum", title="Forum")
+    small = _discussion(forum, world, 10, "Small")
+    big = _discussion(forum, world, 200, "Big")
+    for who in ("mentee_a2", "mentor_a"):
+        c = login_as(world[who])
+        first_small = _count(queries, c, f"/forum/{forum.id}/d/{small.id}")
+        first_big = _count(queries, c, f"/forum/{forum.id}/d/{big.id}")
+        again_small = _count(queries, c, f"/forum/{forum.id}/d/{small.id}")
+        again_big = _count(queries, c, f"/forum/{forum.id}/d/{big.id}")
+        assert first_small == first_big, who
+        assert again_small == again_big, who
+    page = c.get(f"/forum/{forum.id}/d/{big.id}").get_data(as_text=True)
+    assert page.count('<article class="forum-post') == 200
+    assert "form-193.pdf" in page and "edited once" in page
+
+
+def test_forum_page_queries_do_not_grow_with_discussions(app, world, make, login_as, queries):
+    one = make.activity(world["programme"], "forum", plugin="forum", title="One")
+    many = make.activity(world["programme"], "forum", plugin="forum", title="Many")
+    _discussion(one, world, 2, "Only")
+    for i in range(20):
+        _discussion(many, world, 3, f"Topic {i}")
+    c = login_as(world["mentee_a"])
+    assert _count(queries, c, f"/forum/{one.id}") == _count(queries, c, f"/forum/{many.id}")
+
+
+def test_course_page_queries_do_not_grow_with_forums(app, world, make, login_as, queries):
+    prog = world["programme"]
+    first = make.activity(prog, "forum", plugin="forum", title="Forum 0")
+    _discussion(first, world, 3, "x")
+    c = login_as(world["mentee_a"])
+    few = _count(queries, c, f"/p/{prog.id}")
+    for i in range(1, 6):
+        forum = make.activity(prog, "forum", plugin="forum", title=f"Forum {i}")
+        _discussion(forum, world, 3, "x")
+    assert _count(queries, c, f"/p/{prog.id}") == few
+    assert "2 unread posts" in c.get(f"/p/{prog.id}").get_data(as_text=True)
