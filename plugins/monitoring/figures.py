@@ -1,0 +1,144 @@
+"""The figures of the monitoring dashboard, built from the event log with a
+constant number of queries whatever the number of groups or events."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+
+from core.extensions import db
+from core.models import Event, GroupMember, MentoringGroup
+from core.plugins import hooks
+from plugins.monitoring.models import Outcome, SurveyAnswer, SurveyPoint
+
+ANONYMITY_THRESHOLD = 3
+
+
+@dataclass
+class GroupFigures:
+    """What the dashboard shows for one mentoring group."""
+
+    group: Any
+    mentors: list[str]
+    mentees: list[str]
+    sessions_planned: int = 0
+    sessions_held: int = 0
+    attendance_present: int = 0
+    attendance_expected: int = 0
+    diaries: int = 0
+    missing_documents: list[str] = field(default_factory=list)
+    last_activity: datetime | None = None
+    scores: dict[int, float | None] = field(default_factory=dict)  # point id -> mean
+    score_counts: dict[int, int] = field(default_factory=dict)
+    outcomes: dict[str, int] = field(default_factory=dict)
+    corrected_attendance: float | None = None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Share of expected attendances that happened, or None before any session.
+
+        Taken from the session records when a plugin reports them (they follow
+        later corrections), else from the ``session_held`` events."""
+        if self.corrected_attendance is not None:
+            return round(float(self.corrected_attendance), 3)
+        if not self.attendance_expected:
+            return None
+        return round(self.attendance_present / self.attendance_expected, 3)
+
+
+def dashboard(programme: Any, group_ids: frozenset[int] | None, *,
+              individual_scores: bool) -> tuple[list[SurveyPoint], list[GroupFigures]]:
+    """Figures for the programme's groups the caller may see (``None``: all).
+
+    Relationship scores are hidden (None) where fewer than three answers exist,
+    unless ``individual_scores`` (managers) is set.
+    """
+    stmt = (db.select(MentoringGroup).where(MentoringGroup.programme_id == programme.id)
+            .options(selectinload(MentoringGroup.members).selectinload(GroupMember.user))
+            .order_by(MentoringGroup.name))
+    if group_ids is not None:
+        stmt = stmt.where(MentoringGroup.id.in_(group_ids or [-1]))
+    groups = db.session.execute(stmt).scalars().all()
+    ids = [g.id for g in groups] or [-1]
+    figures: dict[int, GroupFigures] = {}
+    mentee_group: dict[int, int] = {}
+    for g in groups:
+        members = sorted(g.members, key=lambda m: m.user.name)
+        figures[g.id] = GroupFigures(
+            group=g,
+            mentors=[m.user.name for m in members if m.role == "mentor"],
+            mentees=[m.user.name for m in members if m.role == "mentee"],
+        )
+        for m in members:
+            if m.role == "mentee":
+                mentee_group[m.user_id] = g.id
+
+    counts = db.session.execute(
+        db.select(Event.group_id, Event.name, func.count(Event.id), func.max(Event.created_at))
+        .where(Event.programme_id == programme.id, Event.group_id.in_(ids))
+        .group_by(Event.group_id, Event.name)
+    ).all()
+    for gid, name, n, last in counts:
+        f = figures[gid]
+        if name == "session_planned":
+            f.sessions_planned = n
+        elif name == "session_held":
+            f.sessions_held = n
+        elif name == "diary_submitted":
+            f.diaries = n
+        if last and (f.last_activity is None or last > f.last_activity):
+            f.last_activity = last
+
+    held = db.session.execute(
+        db.select(Event.group_id, Event.data)
+        .where(Event.programme_id == programme.id, Event.group_id.in_(ids),
+               Event.name == "session_held")
+    ).all()
+    for gid, data in held:
+        data = data or {}
+        figures[gid].attendance_present += int(data.get("present", 0) or 0)
+        figures[gid].attendance_expected += int(data.get("expected", 0) or 0)
+
+    points = db.session.execute(
+        db.select(SurveyPoint).where(SurveyPoint.programme_id == programme.id)
+        .order_by(SurveyPoint.opens_on, SurveyPoint.id)
+    ).scalars().all()
+    score_rows = db.session.execute(
+        db.select(SurveyAnswer.group_id, SurveyAnswer.point_id, func.avg(SurveyAnswer.overall),
+                  func.count(SurveyAnswer.id))
+        .where(SurveyAnswer.programme_id == programme.id, SurveyAnswer.group_id.in_(ids))
+        .group_by(SurveyAnswer.group_id, SurveyAnswer.point_id)
+    ).all()
+    for gid, pid, avg, n in score_rows:
+        f = figures[gid]
+        f.score_counts[pid] = n
+        visible = individual_scores or n >= ANONYMITY_THRESHOLD
+        f.scores[pid] = round(float(avg), 2) if visible else None
+
+    outcome_rows = db.session.execute(
+        db.select(Outcome.mentee_id, Outcome.status_end)
+        .where(Outcome.programme_id == programme.id,
+               Outcome.mentee_id.in_(list(mentee_group) or [-1]))
+    ).all()
+    for mentee_id, status in outcome_rows:
+        if status:
+            counts_ = figures[mentee_group[mentee_id]].outcomes
+            counts_[status] = counts_.get(status, 0) + 1
+
+    if groups:
+        merged: dict[int, dict[str, Any]] = defaultdict(dict)
+        for result in hooks(programme).group_summary(groups=groups):
+            for gid, values in (result or {}).items():
+                merged[gid].update(values)
+        for gid, values in merged.items():
+            if gid in figures:
+                figures[gid].missing_documents = list(values.get("missing_documents", []))
+                if values.get("attendance_rate") is not None:
+                    # attendance corrected after the session was held
+                    figures[gid].corrected_attendance = values["attendance_rate"]
+    return points, [figures[g.id] for g in groups]
