@@ -1,0 +1,2 @@
+"""The lessons plugin's services: catalogue, navigation, progress, images, journal,
+import and export."""

@@ -1,0 +1,44 @@
+"""A person's view of a programme's training course: tracks in their order, each
+lesson shown in their language, with their progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from flask_babel import get_locale
+
+from core.permissions import role_in
+from plugins.lessons.services import catalogue, progress
+from plugins.lessons.services.catalogue import Family
+
+
+def best(fam: Family, figs: dict[int, progress.Figures]) -> progress.Figures:
+    """A person's figures for a lesson: those of the copy (language) they did most of."""
+    found = [figs.get(c.activity.id, progress.Figures()) for c in fam.copies]
+    return max(found, key=lambda f: (f.done, -f.total))
+
+
+def course_view(programme: Any, user: Any, include_hidden: bool) -> dict[str, Any]:
+    """The tracks of a programme in the order ``user`` sees them, with their figures:
+    ``{"tracks": [(track, [(family, figures)], track_figures)], "empty": bool}``.
+    Costs a fixed number of queries."""
+    items = catalogue.catalogue(programme.id, include_hidden)
+    fams = catalogue.families(items, str(get_locale()))
+    figs = progress.figures([user.id], [i.activity.id for i in items]).get(user.id, {})
+    tracks = []
+    for track, members in catalogue.by_track(fams, role_in(user, programme.id)):
+        rows = [(fam, best(fam, figs)) for fam in members]
+        total = sum((f for _fam, f in rows), progress.Figures())
+        tracks.append((track, rows, total))
+    return {"tracks": tracks, "empty": not items}
+
+
+def lesson_figures(programme_id: int, user: Any) -> dict[int, progress.Figures]:
+    """The user's figures for every lesson of a programme, once per request."""
+    cache = g.setdefault("_lessons_figures", {})
+    key = (programme_id, user.id)
+    if key not in cache:
+        ids = [i.activity.id for i in catalogue.catalogue(programme_id, include_hidden=True)]
+        cache[key] = progress.figures([user.id], ids).get(user.id, {})
+    return cache[key]

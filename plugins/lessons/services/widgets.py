@@ -1,0 +1,39 @@
+"""The dashboard widget and the progress shown under a lesson on the course page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from core.declarations import Widget
+from core.permissions import can, role_in
+from plugins.lessons.models import TYPE
+from plugins.lessons.services.catalogue import track_label
+from plugins.lessons.services.overview import course_view, lesson_figures
+
+
+def dashboard(programme: Any, user: Any) -> list[Widget]:
+    """Progress in the user's own track with its lessons, then the other tracks."""
+    if not can(user, "lessons.read", programme):
+        return []
+    view = course_view(programme, user, include_hidden=False)
+    if view["empty"]:
+        return []
+    html = render_template(
+        "lessons/widget.html", programme=programme, tracks=view["tracks"],
+        role=role_in(user, programme.id), track_label=track_label,
+        index_url=url_for("lessons.index", programme_id=programme.id))
+    return [Widget(_("Training course"), Markup(html), order=40)]
+
+
+def footer(activity: Any, user: Any) -> Markup | None:
+    """A lesson's progress bar for the user, below the lesson on the course page."""
+    if activity.type != TYPE or not can(user, "lessons.read", activity.programme_id):
+        return None
+    fig = lesson_figures(activity.programme_id, user).get(activity.id)
+    if fig is None or not fig.total:
+        return None
+    return Markup(render_template("lessons/footer.html", activity=activity, fig=fig))
