@@ -1,0 +1,68 @@
+"""What the plugin adds to other pages: dashboard widgets, the group page, and the
+default plan of a newly added round."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
+
+from core.declarations import Widget
+from core.extensions import db
+from core.models import Activity
+from core.permissions import can
+from plugins.matching.models import Pairing, Request
+from plugins.matching.services import rounds as plan
+from plugins.matching.services.pairings import is_running
+
+
+def widgets(programme: Any, user: Any) -> list[Widget]:
+    """This week's topic of each running round, and requests waiting for the user."""
+    out = []
+    if can(user, "matching.join_rounds", programme):
+        running = plan.running_rounds(programme.id)
+        if running:
+            weeks = [(r, plan.week_number(r), plan.current_week(r)) for r in running]
+            html = render_template("matching/widget_rounds.html", weeks=weeks)
+            out.append(Widget(_l("This week in speed mentoring"), Markup(html), 20))
+    if can(user, "matching.follow", programme):
+        waiting = db.session.scalars(
+            db.select(Request).where(Request.programme_id == programme.id,
+                                     db.or_(db.and_(Request.mentor_id == user.id,
+                                                    Request.status == "pending"),
+                                            db.and_(Request.mentee_id == user.id,
+                                                    Request.status == "question")))
+            .options(joinedload(Request.mentee), joinedload(Request.mentor))
+            .order_by(Request.id).limit(10)).all()
+        if waiting:
+            html = render_template("matching/widget_requests.html", programme=programme,
+                                   waiting=waiting, user=user)
+            out.append(Widget(_l("Mentoring requests waiting for you"), Markup(html), 15))
+    return out
+
+
+def group_pairings(group: Any, user: Any) -> Markup | None:
+    """The pairings of a group, linked for their two sides and managers."""
+    pairings = db.session.scalars(
+        db.select(Pairing).where(Pairing.group_id == group.id)
+        .options(joinedload(Pairing.mentor), joinedload(Pairing.mentee))
+        .order_by(Pairing.id)).all()
+    if not pairings:
+        return None
+    manage = can(user, "matching.manage", group.programme_id)
+    rows = [(p, manage or user.id in (p.mentor_id, p.mentee_id), is_running(p, group.programme))
+            for p in pairings]
+    return Markup(render_template("matching/group_slot.html", rows=rows,
+                                  programme_id=group.programme_id))
+
+
+def round_created(activity_id: int) -> None:
+    """Give a new round activity the default plan: starting today, one topic a week."""
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or activity.type != "matching.round" or plan.round_of(activity):
+        return
+    plan.create(activity)
+    db.session.commit()

@@ -1,0 +1,63 @@
+"""Fixtures for the matching tests: profiles, offers and settings built directly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from core.extensions import db
+from core.models import Programme
+from plugins.matching.models import Offer, Profile, ProfileCompetence
+from plugins.matching.services.profiles import ensure_competences
+
+
+class MatchingFactory:
+    """Builds matching rows with sensible defaults."""
+
+    def competences(self, programme: Programme) -> dict[str, Any]:
+        rows = ensure_competences(programme)
+        db.session.commit()
+        return {c.name: c for c in rows}
+
+    def profile(self, programme: Programme, user: Any, *, competences: dict | None = None,
+                languages: list[str] = (), interests: list[str] = (),
+                availability: list[str] = (), age: int | None = None,
+                **fields: Any) -> Profile:
+        """``competences`` maps a competence row to (level, seeking)."""
+        profile = Profile(programme_id=programme.id, user_id=user.id, age_confirmed=age,
+                          **fields)
+        profile.languages = list(languages)
+        profile.interests = list(interests)
+        profile.availability = list(availability)
+        for comp, (level, seeking) in (competences or {}).items():
+            profile.competences.append(ProfileCompetence(competence_id=comp.id, level=level,
+                                                         seeking=seeking))
+        db.session.add(profile)
+        db.session.commit()
+        return profile
+
+    def offer(self, programme: Programme, mentor: Any, topics: list[str] = ("careers",),
+              capacity: int = 2, open: bool = True) -> Offer:
+        offer = Offer(programme_id=programme.id, mentor_id=mentor.id, capacity=capacity,
+                      open=open)
+        offer.topics = list(topics)
+        db.session.add(offer)
+        db.session.commit()
+        return offer
+
+    def settings(self, programme: Programme, **values: Any) -> None:
+        merged = dict(programme.settings or {})
+        merged["matching"] = {**merged.get("matching", {}), **values}
+        programme.settings = merged
+        db.session.commit()
+
+
+@pytest.fixture
+def mx(app) -> MatchingFactory:
+    return MatchingFactory()
+
+
+def text(resp: Any) -> str:
+    """A response body as text."""
+    return resp.get_data(as_text=True)
