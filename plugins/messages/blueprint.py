@@ -1,0 +1,5 @@
+"""The messages plugin's blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("messages", __name__, template_folder="templates", url_prefix="/messages")

@@ -1,0 +1,1 @@
+"""The messages plugin's services: conversations, broadcasts, mail, digests and nudges."""
