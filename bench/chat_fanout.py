@@ -1,0 +1,295 @@
+"""Chat fan-out: N clients in one room, every message's delivery latency to every
+client, for one gevent socket process and for two sharing rooms through Redis.
+
+    .venv/bin/python bench/chat_fanout.py                  # 10, 50, 200 clients
+    .venv/bin/python bench/chat_fanout.py --clients 50 --messages 200
+
+Starts its own servers (``python wsgi_socket.py``) on free
+loopback ports with a throwaway SQLite database (or ``--database-url``), and
+for the two-process runs a private ``redis-server`` (or ``--redis-url``).
+The clients are real python-socketio clients in this process (gevent-patched,
+so 200 of them are cheap); they log in through the login form.
+
+Two phases per run: *paced* (``--rate`` messages per second from rotating
+senders) gives the latency of each delivery (send → receipt, p50/p99) and of
+each message to its last receiver (p99); *burst* sends ``--burst`` messages
+back to back and gives messages per second fully delivered to everyone. Every
+delivery is counted: ``lost`` must be 0. Bounded in time; loopback only.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from contextlib import ExitStack, contextmanager  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import gevent  # noqa: E402
+import requests  # noqa: E402
+import socketio  # noqa: E402
+from gevent.pool import Pool  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PASSWORD = "bench-password-123"
+TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+# --- setup -----------------------------------------------------------------------
+
+
+def prepare(instance: Path, database_url: str | None, n_users: int) -> tuple[int, list[str]]:
+    """Create the schema, a programme with ``n_users`` mentees and a shared chat."""
+    cfg = {"INSTANCE_PATH": str(instance), "SECRET_KEY": "bench-secret",
+           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    if database_url:
+        cfg["SQLALCHEMY_DATABASE_URI"] = database_url
+    from core import create_app
+    from core.auth.passwords import hash_password
+    from core.extensions import db
+    from core.models import Activity, Membership, Organisation, Programme, Section, User
+
+    app = create_app(cfg)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        org = Organisation(name="Bench")
+        prog = Programme(organisation=org, title="Fan-out")
+        section = Section(programme=prog, title="Chat", position=0)
+        db.session.add_all([org, prog, section])
+        db.session.flush()
+        chat = Activity(section_id=section.id, programme_id=prog.id, type="chat.room",
+                        plugin="chat", title="Everyone", group_mode="shared")
+        db.session.add(chat)
+        pw = hash_password(PASSWORD)
+        emails = []
+        for i in range(n_users):
+            user = User(email=f"bench{i}@example.org", display_name=f"Bench {i}",
+                        password_hash=pw)
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(Membership(user_id=user.id, programme_id=prog.id, role="mentee"))
+            emails.append(user.email)
+        db.session.commit()
+        return chat.id, emails
+
+
+@contextmanager
+def socket_process(env: dict[str, str]):
+    """A gevent chat socket process; yields its base URL."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "wsgi_socket.py", "--port", str(port)], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def private_redis():
+    """A throwaway redis-server on a free port; yields its URL."""
+    port = free_port()
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def login(base: str, email: str) -> str:
+    s = requests.Session()
+    page = s.get(f"{base}/login", timeout=TIMEOUT).text
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    resp = s.post(f"{base}/login", data={"email": email, "password": PASSWORD,
+                                         "csrf_token": token},
+                  allow_redirects=False, timeout=TIMEOUT)
+    assert resp.status_code == 302, resp.status_code
+    return "; ".join(f"{c.name}={c.value}" for c in s.cookies)
+
+
+# --- one run ---------------------------------------------------------------------------
+
+
+class Receiver:
+    """A connected client recording when each benchmark message arrived."""
+
+    def __init__(self, base: str, cookie: str, activity_id: int) -> None:
+        self.arrivals: dict[int, float] = {}
+        self.sio = socketio.Client(reconnection=False, request_timeout=TIMEOUT)
+        self.sio.on("message", self._on_message, namespace="/chat")
+        self.sio.eio.websocket_extra_options = {"origin": base}
+        self.sio.connect(base, headers={"Cookie": cookie}, namespaces=["/chat"],
+                         transports=["websocket"], wait_timeout=TIMEOUT,
+                         auth={"activity": activity_id, "group": None})
+
+    def _on_message(self, data: dict) -> None:
+        body = data.get("body", "")
+        if body.startswith("bench "):
+            self.arrivals[int(body.split()[1])] = time.perf_counter()
+
+
+def run(bases: list[str], emails: list[str], activity_id: int, n: int, messages: int,
+        rate: float, burst: int) -> dict:
+    """Connect ``n`` clients spread over ``bases``, then measure both phases."""
+    pool = Pool(20)
+    cookies = pool.map(lambda i: login(bases[i % len(bases)], emails[i]), range(n))
+    clients = pool.map(lambda i: Receiver(bases[i % len(bases)], cookies[i], activity_id),
+                       range(n))
+    gevent.sleep(1.0)  # let presence notices settle
+    sent: dict[int, float] = {}
+    acked: dict[int, float] = {}
+    failures: list[str] = []
+
+    def send(seq: int) -> None:
+        sender = clients[seq % n]
+
+        def ack(resp: dict) -> None:
+            if resp.get("ok"):
+                acked[seq] = time.perf_counter()
+            else:
+                failures.append(resp.get("error", "?"))
+
+        sent[seq] = time.perf_counter()
+        sender.sio.emit("send", {"client_id": f"bench-{seq:08d}", "body": f"bench {seq}"},
+                        namespace="/chat", callback=ack)
+
+    def wait_all(seqs: range) -> float:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if all(len(c.arrivals) >= seqs.stop for c in clients) and len(acked) >= seqs.stop:
+                break
+            gevent.sleep(0.01)
+        return max((c.arrivals.get(s, 0.0) for c in clients for s in seqs), default=0.0)
+
+    # paced phase
+    interval = 1.0 / rate
+    start = time.perf_counter()
+    for seq in range(messages):
+        gevent.sleep(max(0.0, start + seq * interval - time.perf_counter()))
+        send(seq)
+    wait_all(range(messages))
+    per_delivery = [c.arrivals[s] - sent[s] for c in clients for s in range(messages)
+                    if s in c.arrivals]
+    to_last = [max(c.arrivals.get(s, float("inf")) for c in clients) - sent[s]
+               for s in range(messages)]
+    ack_times = [acked[s] - sent[s] for s in range(messages) if s in acked]
+    # burst phase
+    first = messages
+    t0 = time.perf_counter()
+    for seq in range(first, first + burst):
+        send(seq)
+    t_end = wait_all(range(first + burst))
+    delivered = sum(len(c.arrivals) for c in clients)
+    expected = n * (messages + burst)
+    for c in clients:
+        c.sio.disconnect()
+    return {
+        "clients": n, "messages": messages + burst, "delivered": delivered,
+        "lost": expected - delivered, "refused": len(failures),
+        "p50": percentile(per_delivery, 0.5) * 1000, "p99": percentile(per_delivery, 0.99) * 1000,
+        "last_p99": percentile(to_last, 0.99) * 1000,
+        "ack_p50": percentile(ack_times, 0.5) * 1000,
+        "burst_mps": burst / (t_end - t0) if t_end > t0 else float("nan"),
+    }
+
+
+# --- main --------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[10, 50, 200])
+    parser.add_argument("--messages", type=int, default=100, help="paced messages per run")
+    parser.add_argument("--rate", type=float, default=10.0, help="paced messages per second")
+    parser.add_argument("--burst", type=int, default=100, help="back-to-back messages per run")
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--redis-url", default=None,
+                        help="default: a private redis-server on a free port")
+    parser.add_argument("--topologies", nargs="+", default=["1 process", "2 processes + Redis"])
+    args = parser.parse_args()
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="chat-bench-") as tmp, ExitStack() as stack:
+        instance = Path(tmp) / "instance"
+        activity_id, emails = prepare(instance, args.database_url, max(args.clients))
+        env = dict(os.environ, EMENTORING_INSTANCE=str(instance), SECRET_KEY="bench-secret",
+                   CHAT_RATE_LIMIT="1000000 per 10 seconds", PYTHONUNBUFFERED="1")
+        env.pop("REDIS_URL", None)
+        if args.database_url:
+            env["DATABASE_URL"] = args.database_url
+        for topology in args.topologies:
+            if "Redis" in topology:
+                url = args.redis_url
+                if url is None:
+                    if not shutil.which("redis-server"):
+                        print("skipping the Redis runs: no redis-server and no --redis-url")
+                        continue
+                    url = stack.enter_context(private_redis())
+                procs = [dict(env, REDIS_URL=url)] * 2
+            else:
+                procs = [env]
+            for n in args.clients:
+                with ExitStack() as servers:
+                    bases = [servers.enter_context(socket_process(e)) for e in procs]
+                    result = run(bases, emails, activity_id, n, args.messages, args.rate,
+                                 args.burst)
+                result["topology"] = topology
+                rows.append(result)
+                print(f"  done: {topology}, {n} clients", file=sys.stderr, flush=True)
+
+    head = ("topology", "clients", "msgs", "deliveries", "lost", "p50 ms", "p99 ms",
+            "last p99 ms", "ack p50 ms", "burst msg/s")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    for r in rows:
+        print(f"| {r['topology']} | {r['clients']} | {r['messages']} | {r['delivered']} | "
+              f"{r['lost']} | {r['p50']:.1f} | {r['p99']:.1f} | {r['last_p99']:.1f} | "
+              f"{r['ack_p50']:.1f} | {r['burst_mps']:.0f} |")
+    print(f"\nPaced phase: {args.messages} messages at {args.rate:g}/s from rotating senders; "
+          f"burst: {args.burst} back to back. Latencies are send → receipt per delivery; "
+          f"'last p99' is send → last receiver. 'lost' counts deliveries that never came.")
+
+
+if __name__ == "__main__":
+    main()
