@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from core.demo import build_demo
 from tests.browser.fixtures import axe_violations
@@ -33,11 +34,11 @@ def test_mentor_logs_in_and_opens_the_course(page, demo_server):
     page.goto(f"{url}/login")
     assert axe_violations(page) == []
     _login(page, url, "mentor1@demo.ementoring.test")
-    assert page.get_by_role("heading", name="My programmes").is_visible()
+    expect(page.get_by_role("heading", name="My programmes")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Blended mentoring on employment").first.click()
     page.get_by_role("heading", name="Initial mentoring and management session").wait_for()
-    assert page.get_by_role("heading", name="Sessions on employability").is_visible()
+    expect(page.get_by_role("heading", name="Sessions on employability")).to_be_visible()
     assert axe_violations(page) == []
 
 

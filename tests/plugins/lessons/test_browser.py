@@ -4,6 +4,7 @@ journal, and axe-core finding no serious accessibility problem."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from core.extensions import db
 from plugins.lessons.services.demo import build
@@ -38,13 +39,13 @@ def test_mentee_reads_answers_and_pages_are_accessible(page, course_server, worl
     _login(page, url, world["mentee_a2"])
     assert axe_violations(page) == []
     page.goto(f"{url}/lessons/p/{prog.id}")
-    assert page.get_by_role("heading", name="Track for mentees").is_visible()
+    expect(page.get_by_role("heading", name="Track for mentees")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Getting the most out of mentoring").click()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Continue").click()  # two pages read in the demo
     page.get_by_role("heading", name="Sending documents and writing your diary").wait_for()
-    assert page.locator("img[alt^='How your documents travel']").is_visible()
+    expect(page.locator("img[alt^='How your documents travel']")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Next: Reflective questions").click()
     page.get_by_role("heading", name="Reflective questions: Mentoring").wait_for()
@@ -55,7 +56,7 @@ def test_mentee_reads_answers_and_pages_are_accessible(page, course_server, worl
     page.get_by_text("You completed the chapter").wait_for()
     page.get_by_role("heading", name="Learning and mentoring online").wait_for()
     page.goto(f"{url}/lessons/p/{prog.id}/journal")
-    assert page.get_by_text("A job in a kitchen.").is_visible()
+    expect(page.get_by_text("A job in a kitchen.")).to_be_visible()
     assert axe_violations(page) == []
 
 
@@ -63,7 +64,7 @@ def test_manager_pages_are_accessible(page, course_server, world):
     url, prog = course_server
     _login(page, url, world["manager"])
     page.goto(f"{url}/lessons/p/{prog.id}/progress")
-    assert page.get_by_role("columnheader", name="Own track").is_visible()
+    expect(page.get_by_role("columnheader", name="Own track")).to_be_visible()
     assert axe_violations(page) == []
     page.goto(f"{url}/lessons/p/{prog.id}")
     page.get_by_role("link", name="Running a blended mentoring programme").click()
