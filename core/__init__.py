@@ -54,6 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> ThemedFlask:
 
     db.init_app(app)
     _sqlite_pragmas(app)
+    from core import pagecache
+
+    pagecache.install(app)
     migrate.init_app(app, db, directory=str(PACKAGE_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -133,6 +136,7 @@ def _install_guards(app: ThemedFlask, registry: PluginRegistry) -> None:
                 abort(404)
             if activity.plugin != plugin and plugin != "core":
                 abort(404)
+            g.guard_activity = activity  # a strong reference keeps it in the identity map
             programme_id = activity.programme_id
         elif "group_id" in args and programme_id is None:
             group = db.session.get(MentoringGroup, args["group_id"])

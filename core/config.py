@@ -49,6 +49,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RESET_TOKEN_MAX_AGE": 3600,
         "INVITE_DAYS": 14,
         "PAGE_SIZE": 25,
+        "PAGE_CACHE_SECONDS": int(env.get("PAGE_CACHE_SECONDS", "30")),
+        "PAGE_CACHE_MAX_MB": int(env.get("PAGE_CACHE_MAX_MB", "32")),
         "DEFAULT_THEME": "default",
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": LANGUAGES,
@@ -72,4 +74,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
     cfg["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        # a file on this machine does not go away: no ping before every checkout
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {**cfg["SQLALCHEMY_ENGINE_OPTIONS"],
+                                            "pool_pre_ping": False}
     return cfg

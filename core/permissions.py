@@ -144,7 +144,9 @@ def _context_from_view_args(view_args: dict[str, Any]) -> tuple[Any, Any]:
         activity = db.session.get(Activity, view_args["activity_id"]) or abort(404)
         programme = activity.programme_id
     if "programme_id" in view_args:
-        if db.session.get(Programme, view_args["programme_id"]) is None:
+        # a membership proves the programme exists: no query for members
+        known = role_in(current_user, view_args["programme_id"]) is not None
+        if not known and db.session.get(Programme, view_args["programme_id"]) is None:
             abort(404)
         if programme is not None and programme != view_args["programme_id"]:
             abort(404)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context
@@ -10,8 +11,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
 
 
+@functools.cache
 def available() -> list[str]:
-    """Names of installed themes."""
+    """Names of installed themes (read once per process)."""
     return sorted(p.name for p in THEMES_DIR.iterdir() if (p / "templates").is_dir())
 
 

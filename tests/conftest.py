@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from core import create_app
+from core import create_app, pagecache
 from core.extensions import db
 from tests.browser.fixtures import browser, page  # noqa: F401  (shared by every test package)
 from tests.factories import Factory, login
@@ -62,6 +62,7 @@ def app(tmp_root: Path):
     with application.app_context():
         db.drop_all()
         db.create_all()
+        pagecache.ensure_counter()
     yield application
 
 
@@ -93,6 +94,7 @@ def empty_database() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+    pagecache.ensure_counter()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,190 @@
+"""A per-user cache of rendered pages that no write can make stale.
+
+Every transaction that changes a row also bumps one counter row
+(``change_counter``), in the same transaction. A cached page is stored with the
+counter's value read *before* the view read anything, and is served only while
+the counter still has that value, to the same user, in the same session, language
+and theme, and for at most ``PAGE_CACHE_SECONDS`` (so that relative times and
+dates move on). Any write anywhere, committed by any process, makes every cached
+page a miss; nothing a user did can be missing from a page they get next.
+
+Views opt in with ``@cached_page`` below their permission check, so that the
+check runs on every request. Pages with pending flash messages are neither served
+from nor stored in the cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from core.extensions import db
+from core.themes import current_theme
+
+COUNTER_TABLE = "change_counter"
+_WRITES = ("insert", "update", "delete", "replace", "truncat")
+_BUMP = f"UPDATE {COUNTER_TABLE} SET n = n + 1 WHERE id = 1"
+_READY: set = set()  # engine URLs whose database has the counter table
+_CHECKED: dict = {}  # engine URL: when the table was last looked for in vain
+
+
+class PageStore:
+    """A bounded, thread-safe LRU of rendered pages in this process."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._items: OrderedDict[tuple, tuple[int, float, bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, version: int) -> tuple[bytes, str] | None:
+        """The page stored under ``key`` for ``version``, if still fresh."""
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            stored_version, expires, body, mimetype = item
+            if stored_version != version or expires < time.monotonic():
+                self._drop(key)
+                return None
+            self._items.move_to_end(key)
+            return body, mimetype
+
+    def put(self, key: tuple, version: int, ttl: float, body: bytes, mimetype: str) -> None:
+        """Store a page; evict the least recently used ones beyond the size bound."""
+        if len(body) > self.max_bytes // 4:
+            return
+        with self._lock:
+            self._drop(key)
+            self._items[key] = (version, time.monotonic() + ttl, body, mimetype)
+            self.size += len(body)
+            while self.size > self.max_bytes and self._items:
+                self._drop(next(iter(self._items)))
+
+    def clear(self) -> None:
+        """Forget every page."""
+        with self._lock:
+            self._items.clear()
+            self.size = 0
+
+    def _drop(self, key: tuple) -> None:
+        item = self._items.pop(key, None)
+        if item is not None:
+            self.size -= len(item[2])
+
+
+def install(app: Flask) -> None:
+    """Bump the change counter with every writing transaction of the app's engine.
+
+    Counting starts once the counter table is known to exist (now, or when a page
+    first reads the counter), so that migrations creating it are not disturbed.
+    """
+    app.extensions["ementoring.pages"] = PageStore(app.config["PAGE_CACHE_MAX_MB"] << 20)
+    with app.app_context():
+        engine = db.engine
+        try:
+            ready = inspect(engine).has_table(COUNTER_TABLE)
+        except SQLAlchemyError:
+            ready = False
+    if ready:
+        _READY.add(engine.url)
+    if not event.contains(engine, "after_cursor_execute", _count_write):
+        event.listen(engine, "after_cursor_execute", _count_write)
+        for name in ("commit", "rollback", "rollback_savepoint"):
+            event.listen(engine, name, _forget_bump)
+
+
+def _count_write(conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any,
+                 _executemany: bool) -> None:
+    if conn.info.get("ementoring_bumped"):
+        return
+    head = statement.lstrip()[:8].lower()
+    if not head.startswith(_WRITES) or COUNTER_TABLE in statement[:60]:
+        return
+    if conn.engine.url not in _READY or "alembic_version" in statement[:40]:
+        return
+    conn.info["ementoring_bumped"] = True
+    # a cursor of its own: the statement's cursor may still hold rows or a rowcount
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(_BUMP)
+    finally:
+        cursor.close()
+
+
+def _forget_bump(conn: Any, *_args: Any) -> None:
+    conn.info.pop("ementoring_bumped", None)
+
+
+def current_version() -> int | None:
+    """The change counter's value now, or None when the counter is missing (a
+    database not yet upgraded by ``ementoring init``)."""
+    engine = db.engine
+    if engine.url not in _READY:
+        checked = _CHECKED.get(engine.url)
+        if checked is not None and time.monotonic() - checked < 60:
+            return None
+        _CHECKED[engine.url] = time.monotonic()
+        if not inspect(engine).has_table(COUNTER_TABLE):
+            return None
+    version = db.session.execute(text(f"SELECT n FROM {COUNTER_TABLE} WHERE id = 1")).scalar()
+    _READY.add(engine.url)
+    return version
+
+
+def ensure_counter() -> None:
+    """Create the counter row if it is missing (a fresh or emptied database)."""
+    if db.session.execute(text(f"SELECT 1 FROM {COUNTER_TABLE} WHERE id = 1")).first() is None:
+        # start past any value an emptied table had, so no old page matches
+        start = time.time_ns() // 1_000_000
+        db.session.execute(text(f"INSERT INTO {COUNTER_TABLE} (id, n) VALUES (1, :n)"),
+                           {"n": start})
+        db.session.commit()
+    _READY.add(db.engine.url)
+
+
+def _key() -> tuple:
+    csrf = session.get("csrf_token") or ""
+    return (
+        current_user.get_id(), request.full_path, str(get_locale()), current_theme(),
+        hashlib.blake2b(csrf.encode(), digest_size=8).digest(),
+    )
+
+
+def cached_page(view: Callable) -> Callable:
+    """View decorator: serve the logged-in user's page from the cache while no write
+    has happened since it was rendered (see the module's docstring)."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        ttl = current_app.config["PAGE_CACHE_SECONDS"]
+        if (ttl <= 0 or request.method != "GET" or not current_user.is_authenticated
+                or session.get("_flashes")):
+            return view(*args, **kwargs)
+        version = current_version()
+        if version is None:
+            return view(*args, **kwargs)
+        store: PageStore = current_app.extensions["ementoring.pages"]
+        hit = store.get(_key(), version)
+        if hit is not None:
+            resp = current_app.response_class(hit[0], mimetype=hit[1])
+            resp.headers["X-Page-Cache"] = "hit"
+            return resp
+        resp = make_response(view(*args, **kwargs))
+        if (resp.status_code == 200 and resp.mimetype == "text/html" and not resp.is_streamed
+                and not session.get("_flashes")):
+            store.put(_key(), version, ttl, resp.get_data(), resp.mimetype)
+        return resp
+
+    return wrapped
