@@ -276,6 +276,15 @@ def http_login(host: str) -> str:
         cookies[k] = v
     if resp.status != 302 or "session" not in cookies:
         sys.exit(f"Logging in over HTTP failed ({resp.status}).")
+    # follow the redirect as a browser does, keeping the cookie the first page sets
+    # (it carries the session's CSRF secret, which the login cleared)
+    conn.request("GET", resp.headers["Location"], headers={
+        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+    resp = conn.getresponse()
+    resp.read()
+    for c in resp.headers.get_all("Set-Cookie") or []:
+        k, v = c.split(";", 1)[0].split("=", 1)
+        cookies[k] = v
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 

@@ -35,6 +35,7 @@ from core.themes import current_theme
 COUNTER_TABLE = "change_counter"
 _WRITES = ("insert", "update", "delete", "replace", "truncat")
 _BUMP = f"UPDATE {COUNTER_TABLE} SET n = n + 1 WHERE id = 1"
+_READ = f"SELECT n FROM {COUNTER_TABLE} WHERE id = 1"
 _READY: set = set()  # engine URLs whose database has the counter table
 _CHECKED: dict = {}  # engine URL: when the table was last looked for in vain
 
@@ -138,7 +139,8 @@ def current_version() -> int | None:
         _CHECKED[engine.url] = time.monotonic()
         if not inspect(engine).has_table(COUNTER_TABLE):
             return None
-    version = db.session.execute(text(f"SELECT n FROM {COUNTER_TABLE} WHERE id = 1")).scalar()
+    # on the session's own connection and transaction, without the ORM's overhead
+    version = db.session.connection().exec_driver_sql(_READ).scalar()
     _READY.add(engine.url)
     return version
 
