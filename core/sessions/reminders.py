@@ -34,19 +34,28 @@ def due_sessions(day: date) -> list[MentoringSession]:
     return [s for s in rows if services.shown(s)]
 
 
-def _message(session: MentoringSession, user) -> tuple[str, str]:  # noqa: ANN001
-    """Subject and body of a reminder, in the recipient's language."""
+def _message(session: MentoringSession, user, tomorrow: bool = True  # noqa: ANN001
+             ) -> tuple[str, str]:
+    """Subject and body of a reminder, in the recipient's language; "tomorrow" only
+    when the session is tomorrow."""
     language = user.language or session.programme.language or "en"
     with force_locale(language):
         when_day = format_date(session.starts_at, "full", rebase=False)
         when_time = format_time(session.starts_at, "short", rebase=False)
         mode = {"face_to_face": _("face to face"), "online": _("online"),
                 "blended": _("blended")}.get(session.mode, session.mode)
-        subject = _("Reminder: %(title)s tomorrow at %(time)s", title=session.title,
-                    time=when_time)
+        if tomorrow:
+            subject = _("Reminder: %(title)s tomorrow at %(time)s", title=session.title,
+                        time=when_time)
+            meets = _("Your mentoring group %(group)s meets tomorrow.",
+                      group=session.group.name)
+        else:
+            subject = _("Reminder: %(title)s on %(day)s at %(time)s", title=session.title,
+                        day=when_day, time=when_time)
+            meets = _("Your mentoring group %(group)s meets on %(day)s.",
+                      group=session.group.name, day=when_day)
         lines = [
-            _("Hello %(name)s,", name=user.name), "",
-            _("Your mentoring group %(group)s meets tomorrow.", group=session.group.name), "",
+            _("Hello %(name)s,", name=user.name), "", meets, "",
             f"{session.title}",
             _("When: %(day)s, %(time)s", day=when_day, time=when_time),
             _("How: %(mode)s", mode=mode),
@@ -77,7 +86,8 @@ def send_reminders(day: date | None = None) -> int:
     """Send the reminders for sessions on ``day`` (tomorrow by default) to everyone
     expected there; return how many mails went out. A reminder that cannot be
     sent is forgotten again so the next run retries it."""
-    day = day or (local_now().date() + timedelta(days=1))
+    tomorrow = local_now().date() + timedelta(days=1)
+    day = day or tomorrow
     base = current_app.config.get("SITE_URL") or "http://localhost"
     sent = 0
     with current_app.test_request_context("/", base_url=base):
@@ -91,7 +101,7 @@ def send_reminders(day: date | None = None) -> int:
                 user = member.user
                 if user.id in existing or not user.is_active:
                     continue
-                subject, body = _message(session, user)
+                subject, body = _message(session, user, tomorrow=day == tomorrow)
                 reminder = _claim(session, user.id)
                 if reminder is None:
                     continue
