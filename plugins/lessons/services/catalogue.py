@@ -6,13 +6,15 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
-from core.models import ROLES, Activity, Section
+from core.models import ROLES, Activity, Programme, Section
 from plugins.lessons.models import TRACKS, TYPE, Chapter, Lesson
 
 TRACK_LABELS = {
@@ -117,23 +119,31 @@ class Family:
         return [c for c in self.copies if c is not self.shown]
 
 
-def catalogue(programme_id: int, include_hidden: bool = False) -> list[Item]:
-    """The programme's lessons in course order (two queries)."""
+@cache
+def _catalogue_statement(include_hidden: bool) -> Any:
+    """The lessons of a programme with their lesson rows and the programme's language;
+    built once, as building the statement costs more than running it."""
     stmt = (
-        db.select(Activity, Lesson)
+        db.select(Activity, Lesson, Programme.language)
         .join(Section, Section.id == Activity.section_id)
+        .join(Programme, Programme.id == Activity.programme_id)
         .outerjoin(Lesson, Lesson.activity_id == Activity.id)
-        .where(Activity.programme_id == programme_id, Activity.type == TYPE)
+        .where(Activity.programme_id == bindparam("pid"), Activity.type == TYPE)
         .order_by(Section.position, Activity.position, Activity.id)
-        .options(selectinload(Activity.programme))
     )
     if not include_hidden:
         stmt = stmt.where(Activity.visible.is_(True), Section.visible.is_(True))
+    return stmt
+
+
+def catalogue(programme_id: int, include_hidden: bool = False) -> list[Item]:
+    """The programme's lessons in course order (one query)."""
     items = []
-    for activity, lesson in db.session.execute(stmt).all():
+    rows = db.session.execute(_catalogue_statement(include_hidden), {"pid": programme_id})
+    for activity, lesson, language in rows:
         if lesson is None:
             lesson = Lesson(activity_id=activity.id, key=f"lesson-{activity.id}", track="all",
-                            language=activity.programme.language or "en")
+                            language=language or "en")
         items.append(Item(activity, lesson))
     return items
 

@@ -25,7 +25,7 @@ def course_view(programme: Any, user: Any, include_hidden: bool) -> dict[str, An
     Costs a fixed number of queries."""
     items = catalogue.catalogue(programme.id, include_hidden)
     fams = catalogue.families(items, str(get_locale()))
-    figs = progress.figures([user.id], [i.activity.id for i in items]).get(user.id, {})
+    figs = lesson_figures(programme.id, user)
     tracks = []
     for track, members in catalogue.by_track(fams, role_in(user, programme.id)):
         rows = [(fam, best(fam, figs)) for fam in members]
@@ -35,10 +35,10 @@ def course_view(programme: Any, user: Any, include_hidden: bool) -> dict[str, An
 
 
 def lesson_figures(programme_id: int, user: Any) -> dict[int, progress.Figures]:
-    """The user's figures for every lesson of a programme, once per request."""
+    """The user's figures for every lesson of a programme (hidden ones included), in
+    one query per request; lessons without chapters are missing."""
     cache = g.setdefault("_lessons_figures", {})
     key = (programme_id, user.id)
     if key not in cache:
-        ids = [i.activity.id for i in catalogue.catalogue(programme_id, include_hidden=True)]
-        cache[key] = progress.figures([user.id], ids).get(user.id, {})
+        cache[key] = progress.person_figures(programme_id, user.id)
     return cache[key]

@@ -67,6 +67,29 @@ def test_removed_questions_stop_counting(app, world, make, login_as):
     assert fig[activity.id].complete
 
 
+def test_one_persons_figures_match_everyones(app, world, make):
+    prog = world["programme"]
+    mentee = world["mentee_a"]
+    shown = build_lesson(make, prog, [(2, 2), (1, 0), (0, 1)], title="Shown")
+    hidden = build_lesson(make, prog, [(1, 1)], title="Hidden", visible=False)
+    empty = build_lesson(make, prog, [], title="Empty")
+    elsewhere = build_lesson(make, make.programme(), [(1, 0)], title="Elsewhere")
+    ch1, ch2, _ch3 = chapters(shown)
+    _read(mentee, ch1)
+    _answer(mentee, ch1, 1)
+    _read(mentee, ch2)
+    _read(mentee, chapters(hidden)[0])
+    _read(world["mentee_a2"], ch1)
+    _read(mentee, chapters(elsewhere)[0])
+    ids = [shown.id, hidden.id, empty.id]
+    everyone = progress.figures([mentee.id], ids)[mentee.id]
+    mine = progress.person_figures(prog.id, mentee.id)
+    assert set(mine) == {shown.id, hidden.id}  # a lesson without chapters is left out
+    assert mine[shown.id] == everyone[shown.id] == progress.Figures(4, 6, 1, 3)
+    assert mine[hidden.id] == everyone[hidden.id] == progress.Figures(1, 2, 0, 1)
+    assert everyone[empty.id] == progress.Figures()
+
+
 def _three_tracks(world, make):
     prog = world["programme"]
     return {t: build_lesson(make, prog, [(1, 1), (1, 0)], title=f"Lesson for {t}s", track=t)
@@ -170,6 +193,23 @@ def test_course_index_and_dashboard_cost_the_same_for_2_and_12_lessons(app, worl
             assert c.get(f"/lessons/p/{prog.id}").status_code == 200
             assert c.get("/dashboard").status_code == 200
         counts.append(q.count)
+    assert counts[0] == counts[1]
+
+
+def test_course_page_costs_the_same_for_2_and_12_lessons(app, world, make, login_as,
+                                                       queries):
+    prog = world["programme"]
+    c = login_as(world["mentee_a"])
+    counts = []
+    for n in (2, 10):
+        for i in range(n):
+            build_lesson(make, prog, [(2, 1), (1, 0)], track=("mentee", "mentor")[i % 2])
+        with queries() as q:
+            page = c.get(f"/p/{prog.id}").get_data(as_text=True)
+        assert page.count('class="lesson-footer"') == len(counts) * 10 + 2
+        counts.append(q.count)
+        # every progress bar of the page comes from one statement
+        assert sum("lessons_" in s for s in q.statements) == 1
     assert counts[0] == counts[1]
 
 
