@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -165,6 +165,15 @@ def new(group_id: int):
                            programme=group.programme, session=None)
 
 
+def _may_open(endpoint: str, group: MentoringGroup) -> bool:
+    """Whether the user passes the capability check of the worksheet's view (a link
+    that would answer 404 is not shown)."""
+    view_function = current_app.view_functions.get(endpoint)
+    cap = getattr(view_function, "capability", None)
+    return view_function is not None and (cap is None or can(current_user, cap,
+                                                             group.programme_id, group))
+
+
 @bp.route("/groups/<int:group_id>/sessions/<int:session_id>")
 @capability_required("core.view_sessions")
 def view(group_id: int, session_id: int):
@@ -172,7 +181,8 @@ def view(group_id: int, session_id: int):
     session = services.session_or_404(group.id, session_id)
     declared = services.session_type(session.type)
     worksheet_url = None
-    if declared and declared.worksheet_endpoint:
+    if declared and declared.worksheet_endpoint and _may_open(declared.worksheet_endpoint,
+                                                              group):
         worksheet_url = url_for(declared.worksheet_endpoint, group_id=group.id,
                                 session_id=session.id)
     marks = {a.user_id: a.status for a in session.attendance}

@@ -117,3 +117,16 @@ def test_mentor_writes_monitoring_report(app, world, held, login_as):
     assert login_as(world["mentee_a"]).get(url).status_code == 404
     wrong = f"/monitoring/groups/{world['group_a'].id}/sessions/{s_b.id}/report"
     assert mentor.get(wrong).status_code == 404
+
+
+def test_session_page_links_the_report_only_for_those_who_may_write_it(app, world, held,
+                                                                        login_as):
+    _act, s_a, _s_b, _p = held
+    page = f"/groups/{world['group_a'].id}/sessions/{s_a.id}"
+    report = f"/monitoring/groups/{world['group_a'].id}/sessions/{s_a.id}/report"
+    mentor_page = login_as(world["mentor_a"]).get(page)
+    assert mentor_page.status_code == 200
+    assert report in mentor_page.get_data(as_text=True)
+    mentee_page = login_as(world["mentee_a"]).get(page)
+    assert mentee_page.status_code == 200
+    assert report not in mentee_page.get_data(as_text=True)
