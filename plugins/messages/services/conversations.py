@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from core import storage
 from core.events import emit
@@ -128,8 +129,9 @@ def mark_read(conv: Conversation, user: Any) -> None:
         db.session.commit()
 
 
-def _unread_messages(user_id: int) -> Any:
-    """Messages by others after the user's read mark, joined to their participation."""
+def _unread_messages(user_id: Any) -> Any:
+    """Messages by others after the user's read mark, joined to their participation
+    (``user_id`` is an id or a bound parameter)."""
     return (
         db.select(db.func.count(Message.id))
         .join(Participant, and_(Participant.conversation_id == Message.conversation_id,
@@ -149,15 +151,28 @@ def unread_by_conversation(user_id: int, conversation_ids: list[int]) -> dict[in
     return {cid: n for n, cid in db.session.execute(stmt).all()}
 
 
+@cache
+def _unread_total_statement() -> Any:
+    """Unread messages plus unread broadcasts of one user in one programme; built once,
+    as building the statement costs more than running it.
+
+    Messages are found from the user's participations in the programme's
+    conversations (a message belongs to its conversation's programme), so the cost
+    follows the user's conversations and unread messages, not the programme's."""
+    uid, pid = bindparam("uid"), bindparam("pid")
+    messages = (_unread_messages(uid)
+                .join(Conversation, Conversation.id == Participant.conversation_id)
+                .where(Conversation.programme_id == pid))
+    broadcasts = db.select(db.func.count(Delivery.id)).where(
+        Delivery.user_id == uid, Delivery.programme_id == pid, Delivery.read_at.is_(None))
+    return db.select(messages.scalar_subquery() + broadcasts.scalar_subquery())
+
+
 def unread_total(user_id: int, programme_id: int) -> int:
     """Unread private messages plus unread broadcasts of the user in a programme,
     in one query."""
-    messages = _unread_messages(user_id).where(Message.programme_id == programme_id)
-    broadcasts = db.select(db.func.count(Delivery.id)).where(
-        Delivery.user_id == user_id, Delivery.programme_id == programme_id,
-        Delivery.read_at.is_(None))
-    return db.session.scalar(db.select(messages.scalar_subquery()
-                                       + broadcasts.scalar_subquery())) or 0
+    return db.session.scalar(_unread_total_statement(),
+                             {"uid": user_id, "pid": programme_id}) or 0
 
 
 def block(blocker: Any, blocked: User) -> bool:

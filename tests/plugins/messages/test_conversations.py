@@ -215,6 +215,23 @@ def _conversations(prog, me, others, n: int) -> None:
     db.session.commit()
 
 
+def test_unread_total_starts_from_the_users_conversations(app, world):
+    """The count on every page must not read all of a programme's messages."""
+    from plugins.messages.services.conversations import _unread_total_statement
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("query plans are checked on SQLite")
+    compiled = _unread_total_statement().compile(db.engine)
+    params = compiled.construct_params({"uid": world["mentee_a"].id,
+                                        "pid": world["programme"].id})
+    plan = " | ".join(row[3] for row in db.session.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + str(compiled),
+        tuple(params[k] for k in compiled.positiontup)))
+    assert "ix_messages_message_programme_id" not in plan
+    assert "ix_messages_participant_user_id" in plan
+    assert "ix_messages_message_conversation_id" in plan
+
+
 def test_inbox_costs_the_same_queries_for_10_and_200_conversations(app, make, login_as,
                                                                     queries):
     prog = make.programme()
