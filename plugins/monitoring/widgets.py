@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from flask import render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy import bindparam
 
 from core.declarations import Widget
 from core.extensions import db
@@ -16,23 +18,33 @@ from core.permissions import can
 from plugins.monitoring.models import SurveyAnswer, SurveyPoint
 
 
+@cache
+def _waiting_statement() -> Any:
+    """Open survey points a mentee has not answered, each with the id of the programme's
+    visible questionnaire (one statement, built once per process)."""
+    answered = db.select(SurveyAnswer.point_id).where(SurveyAnswer.mentee_id == bindparam("uid"))
+    questionnaire = (
+        db.select(Activity.id)
+        .where(Activity.programme_id == bindparam("pid"),
+               Activity.type == "monitoring.questionnaire", Activity.visible.is_(True))
+        .order_by(Activity.id).limit(1).scalar_subquery())
+    today = bindparam("today")
+    return db.select(SurveyPoint, questionnaire).where(
+        SurveyPoint.programme_id == bindparam("pid"), SurveyPoint.opens_on <= today,
+        (SurveyPoint.closes_on.is_(None)) | (SurveyPoint.closes_on >= today),
+        SurveyPoint.id.not_in(answered))
+
+
 def widgets(programme: Any, user: Any) -> list[Widget]:
     """Mentees: questionnaires waiting for an answer. Staff: a link to the dashboard."""
     out = []
     if can(user, "monitoring.answer_questionnaire", programme):
-        today = date.today()
-        answered = db.select(SurveyAnswer.point_id).where(SurveyAnswer.mentee_id == user.id)
-        waiting = db.session.scalars(
-            db.select(SurveyPoint).where(
-                SurveyPoint.programme_id == programme.id, SurveyPoint.opens_on <= today,
-                (SurveyPoint.closes_on.is_(None)) | (SurveyPoint.closes_on >= today),
-                SurveyPoint.id.not_in(answered))
-        ).all()
-        activity = db.session.scalar(db.select(Activity).where(
-            Activity.programme_id == programme.id, Activity.type == "monitoring.questionnaire",
-            Activity.visible.is_(True)))
-        if waiting and activity:
-            url = url_for("monitoring.questionnaire", activity_id=activity.id)
+        rows = db.session.execute(_waiting_statement(), {
+            "uid": user.id, "pid": programme.id, "today": date.today()}).all()
+        waiting = [point for point, _activity_id in rows]
+        activity_id = rows[0][1] if rows else None
+        if waiting and activity_id:
+            url = url_for("monitoring.questionnaire", activity_id=activity_id)
             out.append(Widget(_("Questionnaire waiting for you"), Markup(render_template(
                 "monitoring/widget_waiting.html", points=waiting, url=url))))
     elif can(user, "monitoring.view_dashboard", programme):

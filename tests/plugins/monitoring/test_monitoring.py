@@ -246,3 +246,36 @@ def test_events_are_recorded_with_group(app, world, survey, login_as):
                                      data=_answers(5))
     ev = db.session.scalar(db.select(Event).where(Event.name == "questionnaire_answered"))
     assert ev.group_id == world["group_a"].id
+
+
+def test_dashboard_widget_lists_open_questionnaires_in_one_statement(
+        app, world, survey, make, login_as, queries, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+    act, point = survey
+    prog = world["programme"]
+    db.session.add_all([
+        SurveyPoint(programme_id=prog.id, label="Middle", opens_on=date.today(),
+                    closes_on=date.today() + timedelta(days=3)),
+        SurveyPoint(programme_id=prog.id, label="Closed", opens_on=date.today() - timedelta(9),
+                    closes_on=date.today() - timedelta(days=1)),
+        SurveyPoint(programme_id=prog.id, label="Later", opens_on=date.today() + timedelta(1)),
+    ])
+    db.session.commit()
+    c = login_as(world["mentee_a"])
+    with queries() as q:
+        page = c.get("/dashboard").get_data(as_text=True)
+    assert sum("monitoring_" in s for s in q.statements) == 1
+    widget = page.split("Questionnaire waiting for you")[-1]
+    assert f'href="/monitoring/{act.id}/questionnaire"' in widget
+    assert "Week 2" in widget and "Middle" in widget
+    assert "Closed" not in widget and "Later" not in widget
+    c.post(f"/monitoring/{act.id}/questionnaire/{point.id}", data=_answers(4))
+    widget = c.get("/dashboard").get_data(as_text=True).split(
+        "Questionnaire waiting for you")[-1]
+    assert "Middle" in widget and "Week 2" not in widget
+    # without a visible questionnaire there is nowhere to answer: no widget
+    act.visible = False
+    db.session.commit()
+    assert "Questionnaire waiting for you" not in c.get("/dashboard").get_data(as_text=True)
+    assert "Questionnaire waiting for you" not in login_as(world["mentor_a"]).get(
+        "/dashboard").get_data(as_text=True)
