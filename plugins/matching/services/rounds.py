@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 
 from core.extensions import db
 from core.models import Activity, Membership, User
@@ -105,16 +107,24 @@ def is_open(rnd: Round, on: date | None = None) -> bool:
     return on <= ends_on(rnd)
 
 
-def running_rounds(programme_id: int, on: date | None = None) -> list[Round]:
-    """Rounds of visible round activities in a programme whose period covers ``on``."""
-    on = on or today()
-    rows = db.session.scalars(
+@cache
+def _running_statement() -> Any:
+    """Rounds of visible round activities of a programme started by a day, with their
+    weeks and activity (one statement, built once per process)."""
+    return (
         db.select(Round).join(Activity, Activity.id == Round.activity_id)
-        .where(Round.programme_id == programme_id, Activity.visible.is_(True),
-               Activity.type == "matching.round", Round.starts_on <= on)
-        .options(db.selectinload(Round.week_topics), db.joinedload(Round.activity))
-        .order_by(Round.starts_on)).all()
-    return [r for r in rows if on <= ends_on(r)]
+        .where(Round.programme_id == bindparam("pid"), Activity.visible.is_(True),
+               Activity.type == "matching.round", Round.starts_on <= bindparam("on"))
+        .options(db.joinedload(Round.week_topics), db.joinedload(Round.activity))
+        .order_by(Round.starts_on))
+
+
+def running_rounds(programme_id: int, on: date | None = None) -> list[Round]:
+    """Rounds of visible round activities in a programme whose period covers ``on``
+    (one query)."""
+    on = on or today()
+    rows = db.session.scalars(_running_statement(), {"pid": programme_id, "on": on})
+    return [r for r in rows.unique() if on <= ends_on(r)]
 
 
 def mentors(programme_id: int) -> list[User]:

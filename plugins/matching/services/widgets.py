@@ -3,11 +3,13 @@ default plan of a newly added round."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from core.declarations import Widget
@@ -17,6 +19,21 @@ from core.permissions import can
 from plugins.matching.models import Pairing, Request
 from plugins.matching.services import rounds as plan
 from plugins.matching.services.pairings import is_running
+
+
+@cache
+def _waiting_statement() -> Any:
+    """Requests waiting for a person: asked of them as mentor, or questions to them as
+    mentee; the first ten, with both people (built once per process)."""
+    uid = bindparam("uid")
+    return (
+        db.select(Request).where(Request.programme_id == bindparam("pid"),
+                                 db.or_(db.and_(Request.mentor_id == uid,
+                                                Request.status == "pending"),
+                                        db.and_(Request.mentee_id == uid,
+                                                Request.status == "question")))
+        .options(joinedload(Request.mentee), joinedload(Request.mentor))
+        .order_by(Request.id).limit(10))
 
 
 def widgets(programme: Any, user: Any) -> list[Widget]:
@@ -29,14 +46,8 @@ def widgets(programme: Any, user: Any) -> list[Widget]:
             html = render_template("matching/widget_rounds.html", weeks=weeks)
             out.append(Widget(_l("This week in speed mentoring"), Markup(html), 20))
     if can(user, "matching.follow", programme):
-        waiting = db.session.scalars(
-            db.select(Request).where(Request.programme_id == programme.id,
-                                     db.or_(db.and_(Request.mentor_id == user.id,
-                                                    Request.status == "pending"),
-                                            db.and_(Request.mentee_id == user.id,
-                                                    Request.status == "question")))
-            .options(joinedload(Request.mentee), joinedload(Request.mentor))
-            .order_by(Request.id).limit(10)).all()
+        waiting = db.session.scalars(_waiting_statement(),
+                                     {"pid": programme.id, "uid": user.id}).all()
         if waiting:
             html = render_template("matching/widget_requests.html", programme=programme,
                                    waiting=waiting, user=user)

@@ -163,3 +163,41 @@ def test_round_pages_answer_404_when_the_plugin_is_disabled(world, round_activit
     dashboard = text(client.get("/dashboard"))
     assert "This week in speed mentoring" not in dashboard
     assert "/matching/people" not in text(client.get(f"/p/{world['programme'].id}"))
+
+
+def test_dashboard_widgets_cost_the_same_for_one_and_many_rounds_and_requests(
+        app, world, make, round_activity, login_as, queries, monkeypatch):
+    from plugins.matching.models import Request
+
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+    prog = world["programme"]
+    mentor, mentee = login_as(world["mentor_a"]), login_as(world["mentee_a"])
+
+    def matching_statements(client) -> tuple[int, str]:
+        with queries() as q:
+            page = text(client.get("/dashboard"))
+        return sum("matching_" in s for s in q.statements), page
+
+    db.session.add(Request(programme_id=prog.id, mentee_id=world["mentee_a2"].id,
+                           mentor_id=world["mentor_a"].id, motivation="Please"))
+    db.session.commit()
+    few = [matching_statements(c)[0] for c in (mentor, mentee)]
+    section = make.section(prog, "More rounds")
+    for i in range(4):
+        activity = make.activity(prog, "matching.round", title=f"Round {i}", section=section)
+        rnd = plan.create(activity)
+        rnd.starts_on = today() - timedelta(weeks=i)
+    for i in range(6):
+        asker = make.member(prog, "mentee", name=f"Asker {i}")
+        db.session.add(Request(programme_id=prog.id, mentee_id=asker.id,
+                               mentor_id=world["mentor_a"].id, motivation="Please"))
+    db.session.commit()
+    many = []
+    for c in (mentor, mentee):
+        n, page = matching_statements(c)
+        many.append(n)
+        assert "Spring round" in page and "Round 3" in page
+        assert "week 3 of 5" in page and "week 4 of 5" in page
+    assert "asks you for mentoring" not in page  # the mentee's page
+    assert "Asker 5 asks you for mentoring" in matching_statements(mentor)[1]
+    assert few == many == [2, 2]
