@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam
+from sqlalchemy.orm import joinedload
 
 from core.extensions import db
 from plugins.documents.models import DocTemplate, Document, DocumentVersion
@@ -45,17 +47,40 @@ class Item:
         return None
 
 
-def templates_of(programme_id: int, *, mandatory_only: bool = False) -> list[DocTemplate]:
-    """The programme's templates in library order, with their folders loaded."""
+@cache
+def _templates_statement(mandatory_only: bool) -> Any:
+    """A programme's templates with their folders and files (built once per process)."""
     stmt = (
         db.select(DocTemplate)
-        .where(DocTemplate.programme_id == programme_id)
+        .where(DocTemplate.programme_id == bindparam("pid"))
         .options(joinedload(DocTemplate.folder), joinedload(DocTemplate.file))
         .order_by(DocTemplate.activity_id, DocTemplate.position, DocTemplate.id)
     )
     if mandatory_only:
         stmt = stmt.where(DocTemplate.mandatory.is_(True))
-    return list(db.session.execute(stmt).unique().scalars())
+    return stmt
+
+
+def templates_of(programme_id: int, *, mandatory_only: bool = False) -> list[DocTemplate]:
+    """The programme's templates in library order, with their folders loaded."""
+    return list(db.session.execute(_templates_statement(mandatory_only),
+                                   {"pid": programme_id}).unique().scalars())
+
+
+@cache
+def _documents_statement() -> Any:
+    """The live documents of some groups made from some templates, with their versions,
+    files and uploaders, in one statement (built once per process)."""
+    return (
+        db.select(Document)
+        .where(Document.programme_id == bindparam("pid"),
+               Document.group_id.in_(bindparam("groups", expanding=True)),
+               Document.template_id.in_(bindparam("templates", expanding=True)),
+               Document.deleted_at.is_(None))
+        .options(joinedload(Document.versions).joinedload(DocumentVersion.file),
+                 joinedload(Document.versions).joinedload(DocumentVersion.uploaded_by))
+        .order_by(Document.id)
+    )
 
 
 def states(programme_id: int, group_ids: Iterable[int],
@@ -69,15 +94,9 @@ def states(programme_id: int, group_ids: Iterable[int],
         return result
     docs: list[Document] = []
     if templates:
-        docs = list(db.session.execute(
-            db.select(Document)
-            .where(Document.programme_id == programme_id, Document.group_id.in_(group_ids),
-                   Document.template_id.in_([t.id for t in templates]),
-                   Document.deleted_at.is_(None))
-            .options(selectinload(Document.versions).joinedload(DocumentVersion.file),
-                     selectinload(Document.versions).joinedload(DocumentVersion.uploaded_by))
-            .order_by(Document.id)
-        ).scalars())
+        docs = list(db.session.execute(_documents_statement(), {
+            "pid": programme_id, "groups": group_ids, "templates": [t.id for t in templates],
+        }).unique().scalars())
     by_key: dict[tuple[int, int], list[Document]] = {}
     for doc in docs:  # doc.template comes from the identity map, loaded above
         by_key.setdefault((doc.group_id, doc.template_id), []).append(doc)

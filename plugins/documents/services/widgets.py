@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy import bindparam
 
 from core.declarations import NavItem, Widget
 from core.extensions import db
@@ -24,11 +26,21 @@ def nav(programme: Any, user: Any) -> list[NavItem]:
     return [NavItem(_l("Documents"), url_for("documents.guide", programme_id=programme.id), 40)]
 
 
+@cache
+def _groups_statement(restricted: bool) -> Any:
+    """A programme's groups by name, or only some of them (built once per process)."""
+    stmt = db.select(MentoringGroup).where(MentoringGroup.programme_id == bindparam("pid"))
+    if restricted:
+        stmt = stmt.where(MentoringGroup.id.in_(bindparam("ids", expanding=True)))
+    return stmt.order_by(MentoringGroup.name)
+
+
 def _groups(programme_id: int, user: Any) -> list[MentoringGroup]:
-    stmt = db.select(MentoringGroup).where(MentoringGroup.programme_id == programme_id)
-    if not sees_all_groups(user, programme_id):
-        stmt = stmt.where(MentoringGroup.id.in_(group_ids(user, programme_id) or [-1]))
-    return list(db.session.execute(stmt.order_by(MentoringGroup.name)).scalars())
+    params: dict[str, Any] = {"pid": programme_id}
+    restricted = not sees_all_groups(user, programme_id)
+    if restricted:
+        params["ids"] = list(group_ids(user, programme_id)) or [-1]
+    return list(db.session.execute(_groups_statement(restricted), params).scalars())
 
 
 def dashboard(programme: Any, user: Any) -> list[Widget]:

@@ -176,6 +176,33 @@ def test_no_widget_when_nothing_is_missing(docs, login_as):
     assert "Missing documents" not in _text(login_as(docs.manager).get("/dashboard"))
 
 
+def test_dashboard_widget_costs_the_same_for_few_and_many_groups_and_documents(
+        app, docs, login_as, make, queries, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+    docs.questionnaire.mandatory = True
+    db.session.commit()
+    clients = [login_as(u) for u in (docs.manager, docs.mentor_a, docs.mentee_a)]
+
+    def counts() -> list[int]:
+        found = []
+        for client in clients:
+            with queries() as q:
+                page = plain(client.get("/dashboard"))
+            assert "Missing documents ·" in page
+            found.append(sum("documents_" in s for s in q.statements))
+        return found
+
+    add_document(docs.managing, docs.group_a, docs.mentor_a, template=docs.contract)
+    few = counts()
+    for n in range(8):
+        group = make.group(docs.programme, f"Group {n:02d}x",
+                           [(docs.mentor_a, "mentor"), (docs.mentee_a, "mentee")])
+        add_document(docs.managing, group, docs.mentor_a, template=docs.contract, versions=2)
+        add_document(docs.monitor, group, docs.mentor_a, template=docs.report, versions=3)
+    add_document(docs.managing, docs.group_a, docs.mentor_a, template=docs.plan, versions=2)
+    assert counts() == few == [2, 2, 2]  # the templates, then the groups' documents
+
+
 def test_hook_slot_group_page(docs, login_as):
     add_document(docs.managing, docs.group_a, docs.mentor_a, template=docs.plan)
     text = plain(login_as(docs.mentee_a).get(f"/groups/{docs.group_a.id}"))
