@@ -75,6 +75,9 @@ def actions_for(stored_file: Any, user: Any) -> list[FileAction]:
     if (not getattr(user, "is_authenticated", False) or stored_file.programme_id is None
             or stored_file.plugin == PLUGIN):
         return []
+    # whoever may upload into no group's folder (mentees) gets nothing: no query
+    if not can(user, "documents.upload", stored_file.programme_id):
+        return []
     facts = _facts(stored_file.programme_id)
     if not facts["folders"]:
         return []

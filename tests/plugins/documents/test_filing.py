@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from core.extensions import db
 from core.models import StoredFile
-from core.plugins import flatten, hooks
+from core.permissions import role_in
+from core.plugins import flatten, hooks, registry
 from core.storage import delete, read_bytes, save_bytes
 from plugins.documents.models import Document, DocumentVersion
 from plugins.documents.services.filing import actions_for
@@ -180,3 +181,19 @@ def test_actions_cost_a_fixed_number_of_queries(app, docs, queries):
         return q.count
 
     assert count(2) == count(30)
+
+
+def test_no_query_for_people_who_may_not_upload(app, docs, queries):
+    """A mentee's discussion page asks for the actions of every attachment shown."""
+    files = [attachment(docs, who, f"{who.id}.pdf", PDF)
+             for who in (docs.mentee_a, docs.mentor_a, docs.mentee_a2)]
+    for user in (docs.mentee_a, docs.mentee_a2):
+        with app.test_request_context():
+            fresh_g()
+            user_files = db.session.execute(db.select(StoredFile).where(
+                StoredFile.id.in_([f.id for f in files]))).scalars().all()
+            role_in(user, docs.programme.id)  # the page has checked a capability already
+            registry().disabled_in(docs.programme.id)
+            with queries() as q:
+                assert [actions_for(sf, user) for sf in user_files] == [[], [], []]
+        assert q.count == 0
