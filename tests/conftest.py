@@ -25,6 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-key-not-for-production"
 
 
+# rate-limit counters of this run apart from any other run sharing the same Redis;
+# servers started by the tests inherit it
+os.environ["RATELIMIT_KEY_PREFIX"] = f"test-{os.getpid()}-{time.time_ns()}"
+
+
 def _database_url(tmp: Path) -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite'}"
 

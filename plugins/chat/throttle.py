@@ -28,7 +28,8 @@ def rate_limit() -> RateLimitItem:
 def hit(user_id: int) -> int | None:
     """Count one message of ``user_id``: None when allowed, else the seconds to wait."""
     item = rate_limit()
-    keys = ("chat", str(user_id))
+    keys = (current_app.config.get("RATELIMIT_KEY_PREFIX") or "ementoring", "chat",
+            str(user_id))
     strategy = _local
     if health.redis_url() and not health.degraded():
         strategy = limiter.limiter  # Flask-Limiter's storage: Redis (with its fallback)
