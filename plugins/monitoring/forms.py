@@ -79,5 +79,5 @@ class OutcomeForm(FlaskForm):
 
 class GoalForm(FlaskForm):
     title = StringField(_l("Goal"), validators=[DataRequired(), Length(max=200)])
-    progress = IntegerField(_l("Progress (0–100 %)"), default=0,
+    progress = IntegerField(_l("Progress in per cent (0–100)"), default=0,
                             validators=[InputRequired(), NumberRange(min=0, max=100)])

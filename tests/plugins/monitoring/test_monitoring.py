@@ -203,6 +203,10 @@ def test_outcomes_goals_and_certificate(app, world, login_as):
     mentor.post(f"/monitoring/groups/{group.id}/goals/{mentee.id}",
                 data={"title": "Get a job", "progress": "70"})
     assert db.session.scalar(db.select(Goal)).progress == 70
+    page = mentor.get(f"/monitoring/groups/{group.id}/outcomes")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Get a job" in text and "Progress in per cent (0–100)" in text
     manager = login_as(world["manager"])
     assert mentor.post(f"/monitoring/p/{prog.id}/certificates/{mentee.id}").status_code == 404
     manager.post(f"/monitoring/p/{prog.id}/certificates/{mentee.id}")
