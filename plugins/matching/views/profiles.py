@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from core import storage
 from core.extensions import db
 from core.models.base import utcnow
-from core.permissions import capability_required
+from core.permissions import capability_required, role_in
 from core.storage import UploadError
 from core.text import render_markdown
 from core.views.forms import ConfirmForm
@@ -53,6 +53,7 @@ def directory_view(programme_id: int):
         "matching/directory.html", programme=programme, page=page, roles=roles,
         see=lambda p, f: can_see(p, f, who), competences=competences(programme_id),
         languages=language_choices(), filters=filters,
+        has_own=role_in(current(), programme_id) is not None,
     )
 
 
