@@ -283,3 +283,36 @@ def test_dashboard_widget_lists_open_questionnaires_in_one_statement(
     assert "Questionnaire waiting for you" not in c.get("/dashboard").get_data(as_text=True)
     assert "Questionnaire waiting for you" not in login_as(world["mentor_a"]).get(
         "/dashboard").get_data(as_text=True)
+
+
+def test_manager_adds_a_questionnaire_point_through_the_form(app, world, survey, login_as):
+    act, _point = survey
+    url = f"/monitoring/{act.id}/questionnaire"
+    mentor = login_as(world["mentor_a"])
+    mentor.post(url, data={"label": "Mentor's point", "opens_on": "2031-01-05"})
+    assert db.session.scalar(db.select(db.func.count(SurveyPoint.id))) == 1
+    manager = login_as(world["manager"])
+    bad = manager.post(url, data={"label": "End", "opens_on": "not a date"})
+    assert bad.status_code == 200 and 'value="End"' in bad.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(SurveyPoint.id))) == 1
+    resp = manager.post(url, data={"label": "End", "opens_on": "2031-01-05",
+                                   "closes_on": "2031-01-19"})
+    assert resp.status_code == 302
+    point = db.session.scalar(db.select(SurveyPoint).where(SurveyPoint.label == "End"))
+    assert point.opens_on == date(2031, 1, 5) and point.closes_on == date(2031, 1, 19)
+    assert "End" in manager.get(url).get_data(as_text=True)
+
+
+def test_dashboard_charts_are_labelled_svg(app, world, survey, login_as):
+    act, point = survey
+    _events(world)
+    for who in ("mentee_a", "mentee_a2"):
+        login_as(world[who]).post(f"/monitoring/{act.id}/questionnaire/{point.id}",
+                                  data=_answers(4))
+    page = login_as(world["manager"]).get(
+        f"/monitoring/p/{world['programme'].id}/dashboard").get_data(as_text=True)
+    svgs = page.count("<svg")
+    assert svgs == 2, svgs  # sessions held per group, and the score trend
+    assert page.count('role="img"') >= 2
+    assert page.count("<title id=") == 2 and page.count("<desc id=") == 2
+    assert "aria-labelledby=" in page
