@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlparse
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 CSP = (
@@ -14,8 +15,17 @@ CSP = (
 )
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Session cookies marked Secure whenever the request came over HTTPS (behind a
+    proxy: when it says so), not only when ``SESSION_COOKIE_SECURE`` is set."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
 def install(app: Flask) -> None:
-    """Add security headers to every response."""
+    """Add security headers to every response; Secure session cookies over HTTPS."""
+    app.session_interface = SessionCookies()
 
     @app.after_request
     def _headers(resp: Response) -> Response:

@@ -187,3 +187,13 @@ def test_session_cookie_flags(app, client, make):
     resp = client.post("/login", data={"email": user.email, "password": PASSWORD})
     cookie = resp.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain http in development
+    secure = app.test_client().post("/login", base_url="https://localhost",
+                                    data={"email": user.email, "password": PASSWORD})
+    assert secure.status_code == 302
+    assert "; Secure" in secure.headers["Set-Cookie"]
+    behind_proxy = app.test_client().post(
+        "/login", headers={"X-Forwarded-Proto": "https"},
+        data={"email": user.email, "password": PASSWORD})
+    # the app trusts no proxy header itself: gunicorn's forwarded_allow_ips decides
+    assert "; Secure" not in behind_proxy.headers["Set-Cookie"]

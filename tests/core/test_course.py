@@ -233,3 +233,25 @@ def test_theme_templates_override_core_templates(app, world, login_as):
     assert note in c.get("/dashboard").get_data(as_text=True)
     other = login_as(world["mentee_b"])  # another user's pages keep the default theme
     assert note not in other.get("/dashboard").get_data(as_text=True)
+
+
+def test_a_theme_overrides_a_plugin_template(app, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from core import themes
+
+    root = Path(themes.__file__).resolve().parent.parent
+    plugin_template = next((root / "plugins").glob("*/templates/*/*.html"))
+    name = plugin_template.relative_to(plugin_template.parents[1]).as_posix()
+    override = tmp_path / "contrast" / "templates" / name
+    override.parent.mkdir(parents=True)
+    override.write_text("overridden by the theme")
+    (tmp_path / "default" / "templates").mkdir(parents=True)
+    monkeypatch.setattr(themes, "THEMES_DIR", tmp_path)
+    app.__dict__.pop("_theme_envs", None)
+    try:
+        assert app._theme_env("contrast").get_template(name).render() == \
+            "overridden by the theme"
+        assert app._theme_env("default").get_template(name).filename == str(plugin_template)
+    finally:
+        app.__dict__.pop("_theme_envs", None)

@@ -58,3 +58,25 @@ def test_plugins_with_templates_ship_catalogs():
     for plugin in (ROOT / "plugins").iterdir():
         if (plugin / "templates").is_dir():
             assert (plugin / "translations").is_dir(), f"{plugin.name} has no translations"
+
+
+@pytest.mark.parametrize("header, lang, word", [
+    ("cs-CZ,cs;q=0.9,en;q=0.5", "cs", "Přihlásit se"),
+    ("fi", "fi", "Kirjaudu sisään"),
+    ("nl-BE,nl;q=0.8", "nl", "Inloggen"),
+    ("bg,en;q=0.3", "bg", "Вход"),
+    ("ja,de;q=0.5", "en", "Log in"),
+])
+def test_visitors_get_their_browsers_language(client, header, lang, word):
+    page = client.get("/login", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{lang}"' in page and word in page
+
+
+def test_a_users_choice_beats_the_browser(app, world, login_as):
+    world["mentee_a"].language = "fi"
+    from core.extensions import db
+
+    db.session.commit()
+    c = login_as(world["mentee_a"])
+    page = c.get("/dashboard", headers={"Accept-Language": "cs"}).get_data(as_text=True)
+    assert '<html lang="fi"' in page
