@@ -14,10 +14,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import bindparam
-from sqlalchemy.orm import joinedload
 
 from core.extensions import db
-from core.models import Activity, User
+from core.models import Activity, StoredFile, User
 from core.views.helpers import paginate
 from plugins.forum.access import PostRights, post_rights
 from plugins.forum.models import Attachment, Discussion, Post
@@ -66,32 +65,28 @@ def _patterns(activity: Activity, discussion: Discussion) -> dict[str, str]:
 
 @cache
 def _statements() -> tuple[Any, Any]:
-    """The posts and the attachments of a span of a discussion; built once, as
-    building a statement costs more than running it."""
+    """The posts (with their authors' names) and the attachments of a span of a
+    discussion; built once, as building a statement costs more than running it."""
     span = (Post.discussion_id == bindparam("did"), Post.id >= bindparam("first"),
             Post.id <= bindparam("last"))
     rows = (db.select(Post.id, Post.parent_id, Post.author_id, Post.body_html, Post.created_at,
-                      Post.edited_at, Post.deleted_at, Post.edit_count)
+                      Post.edited_at, Post.deleted_at, Post.edit_count, User.display_name,
+                      User.erased)
+            .outerjoin(User, User.id == Post.author_id)
             .where(*span).order_by(Post.id))
-    files = (db.select(Attachment).join(Post, Post.id == Attachment.post_id).where(*span)
-             .options(joinedload(Attachment.file))
+    files = (db.select(Attachment.post_id, Attachment.id, StoredFile)
+             .join(StoredFile, StoredFile.id == Attachment.stored_file_id)
+             .join(Post, Post.id == Attachment.post_id).where(*span)
              .order_by(Attachment.post_id, Attachment.position))
     return rows, files
 
 
 @cache
-def _names_statement() -> Any:
-    return db.select(User.id, User.display_name, User.erased).where(
-        User.id.in_(bindparam("ids", expanding=True)))
-
-
-def _names(user_ids: set[int]) -> dict[int, str]:
-    """Names to show for these users ("deleted user" for erased accounts)."""
-    if not user_ids:
-        return {}
-    nobody = _("deleted user")
-    rows = db.session.execute(_names_statement(), {"ids": list(user_ids)})
-    return {uid: nobody if erased else name for uid, name, erased in rows}
+def _authors_statement() -> Any:
+    """The authors' names of some posts (replied-to posts on other pages)."""
+    return (db.select(Post.id, Post.author_id, User.display_name, User.erased)
+            .outerjoin(User, User.id == Post.author_id)
+            .where(Post.id.in_(bindparam("ids", expanding=True))))
 
 
 def thread_page(activity: Activity, discussion: Discussion, user: Any,
@@ -99,53 +94,59 @@ def thread_page(activity: Activity, discussion: Discussion, user: Any,
     """The pagination object (its items are post ids) and the posts of this page."""
     page = paginate(db.select(Post.id).where(Post.discussion_id == discussion.id)
                     .order_by(Post.id), per_page=posts_per_page())
-    ids = list(page.items)
+    ids = page.items
     if not ids:
         return page, []
     # the page's posts are those of the discussion between its first and last id
     span = {"did": discussion.id, "first": ids[0], "last": ids[-1]}
     rows_stmt, files_stmt = _statements()
     rows = db.session.execute(rows_stmt, span).all()
-    files: dict[int, list[Attachment]] = {}
-    for att in db.session.scalars(files_stmt, span):
-        files.setdefault(att.post_id, []).append(att)
-    on_page = {r.id: r.author_id for r in rows}
-    parents_elsewhere = {r.parent_id for r in rows if r.parent_id and r.parent_id not in on_page}
-    if parents_elsewhere:
-        on_page.update(db.session.execute(
-            db.select(Post.id, Post.author_id).where(Post.id.in_(parents_elsewhere))).all())
-    names = _names({a for a in on_page.values() if a})
-    rights = post_rights(activity, discussion.group_id, rows)
     urls = _patterns(activity, discussion)
+    files: dict[int, list[tuple[StoredFile, str]]] = {}
+    download_url = urls["download"]
+    for post_id, attachment_id, stored in db.session.execute(files_stmt, span):
+        files.setdefault(post_id, []).append((stored, download_url.format(attachment_id)))
     # translated once per page, filled in per post
     nobody, post_n, in_reply = _("deleted user"), _("post %(n)d"), _("in reply to %(name)s")
+    # who wrote each post of the page, and each post replied to ("deleted user" for
+    # erased accounts and authors gone)
+    wrote = {r[0]: nobody if r[9] or r[8] is None else r[8] for r in rows}
+    elsewhere = {r[1] for r in rows if r[1] and r[1] not in wrote}
+    if elsewhere:
+        for pid, _author, name, erased in db.session.execute(
+                _authors_statement(), {"ids": list(elsewhere)}):
+            wrote[pid] = nobody if erased or name is None else name
+    rights = post_rights(activity, discussion.group_id, rows)
+    quote_url, edit_url, delete_url = urls["quote"], urls["edit"], urls["delete"]
+    history_url, link_url = urls["history"], urls["post_link"]
     edited_texts: dict[int, str] = {}
     me = user.id
     views = []
-    for r in rows:
-        author = names.get(r.author_id, nobody)
+    add = views.append
+    for (pid, parent_id, author_id, body_html, created_at, edited_at, deleted_at, edit_count,
+         _name, _erased) in rows:
         edited = None
-        if r.edit_count:
-            if r.edit_count not in edited_texts:
-                edited_texts[r.edit_count] = ngettext("edited once", "edited %(num)d times",
-                                                      r.edit_count)
-            edited = edited_texts[r.edit_count]
-            if r.edited_at:
-                edited += f" ({_minutes(r.edited_at)})"
-        may = rights[r.id]
-        views.append(PostView(
-            id=r.id, author=author, created=r.created_at.isoformat(),
-            created_text=_minutes(r.created_at), unread=r.id > seen and r.author_id != me,
-            deleted=r.deleted_at is not None, body_html=Markup(r.body_html),
-            reply_note=in_reply % {"name": names.get(on_page.get(r.parent_id), nobody)}
-            if r.parent_id else None,
+        if edit_count:
+            edited = edited_texts.get(edit_count)
+            if edited is None:
+                edited = edited_texts[edit_count] = ngettext(
+                    "edited once", "edited %(num)d times", edit_count)
+            if edited_at:
+                edited += f" ({_minutes(edited_at)})"
+        may = rights[pid]
+        add(PostView(
+            id=pid, author=wrote[pid], created=created_at.isoformat(),
+            created_text=_minutes(created_at), unread=pid > seen and author_id != me,
+            deleted=deleted_at is not None, body_html=Markup(body_html),
+            reply_note=in_reply % {"name": wrote.get(parent_id, nobody)}
+            if parent_id else None,
             edited_note=edited, may=may,
-            attachments=[(a.file, urls["download"].format(a.id)) for a in files.get(r.id, ())],
-            quote_url=urls["quote"].format(r.id),
-            edit_url=urls["edit"].format(r.id) if may.edit else "",
-            delete_url=urls["delete"].format(r.id) if may.delete else "",
-            history_url=urls["history"].format(r.id) if may.history and r.edit_count else None,
-            parent_url=urls["post_link"].format(r.parent_id) if r.parent_id else None,
-            label=post_n % {"n": r.id},
+            attachments=files.get(pid, []),
+            quote_url=quote_url.format(pid),
+            edit_url=edit_url.format(pid) if may.edit else "",
+            delete_url=delete_url.format(pid) if may.delete else "",
+            history_url=history_url.format(pid) if may.history and edit_count else None,
+            parent_url=link_url.format(parent_id) if parent_id else None,
+            label=post_n % {"n": pid},
         ))
     return page, views

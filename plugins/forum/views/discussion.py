@@ -44,8 +44,8 @@ def _parent(activity, discussion, raw) -> Post | None:  # noqa: ANN001
 def discussion(activity_id: int, discussion_id: int):
     """The posts of a discussion, a reply form and the moderators' buttons."""
     activity = forum_or_404(activity_id)
-    programme = activity.programme  # held here so that later look-ups find it loaded
     disc = discussion_or_404(activity, discussion_id)
+    programme = activity.programme  # loaded with the discussion; held for later look-ups
     seen = last_read(current_user, disc.id)
     page, posts = thread_page(activity, disc, current_user, seen)
     rights = {

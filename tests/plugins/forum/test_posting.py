@@ -105,6 +105,26 @@ def test_quoting_prefills_the_reply(app, world, shared, login_as):
     assert "in reply to Mentee A" in page
 
 
+def test_replies_name_authors_of_posts_on_earlier_pages(app, world, shared, login_as):
+    app.config["FORUM_POSTS_PER_PAGE"] = 2
+    try:
+        gone, kept = world["mentee_a"], world["mentee_a2"]
+        d = start(login_as(gone), shared, body="Opening")
+        reply(login_as(kept), shared, d, body="Second")
+        first, second = posts_of(d)
+        c = login_as(world["mentor_a"])
+        reply(c, shared, d, body="To the first", parent=first)
+        reply(c, shared, d, body="To the second", parent=second)
+        assert login_as(world["admin"]).post(f"/admin/users/{gone.id}/erase").status_code == 302
+        page2 = c.get(f"/forum/{shared.id}/d/{d.id}?page=2").get_data(as_text=True)
+        assert "To the first" in page2 and "Opening" not in page2
+        assert f'href="/forum/{shared.id}/posts/{first.id}">in reply to deleted user' in page2
+        assert f'href="/forum/{shared.id}/posts/{second.id}">in reply to Mentee A2' in page2
+        assert page2.count('class="forum-author">Mentor A<') == 2
+    finally:
+        app.config.pop("FORUM_POSTS_PER_PAGE")
+
+
 def test_empty_message_is_refused_with_text_kept(app, world, shared, login_as):
     c = login_as(world["mentee_a"])
     resp = c.post(f"/forum/{shared.id}/new", data={"title": "Kept title", "body": "",

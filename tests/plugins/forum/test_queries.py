@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from core.extensions import db
 from core.models import utcnow
@@ -68,6 +69,52 @@ def test_discussion_page_queries_do_not_grow_with_posts(app, world, make, login_
     page = c.get(f"/forum/{forum.id}/d/{big.id}").get_data(as_text=True)
     assert page.count('<article class="forum-post') == 200
     assert "form-193.pdf" in page and "edited once" in page
+
+
+def _forum_statements(client, url: str) -> tuple[list[str], str]:
+    """The statements issued from the forum plugin's code while ``client`` gets ``url``
+    (in a fresh app context, as in production)."""
+    import traceback
+
+    from sqlalchemy import event
+
+    root = Path(__file__).resolve().parents[3]
+    plugins, core, forum = (str(root / d) for d in ("plugins", "core", "plugins/forum"))
+    found: list[str] = []
+
+    def _before(conn, cursor, statement, *args):  # noqa: ANN001
+        ours = [f.filename for f in traceback.extract_stack()
+                if f.filename.startswith((plugins, core))]
+        if ours and ours[-1].startswith(forum):
+            found.append(statement)
+
+    with client.application.app_context():
+        event.listen(db.engine, "before_cursor_execute", _before)
+        try:
+            page = client.get(url).get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", _before)
+    return found, page
+
+
+def test_discussion_page_costs_the_forum_five_statements(app, world, make, login_as):
+    """The discussion with its group and programme, the reader's mark, the posts with
+    their authors' names, the attachments with their files, and the subscription (the
+    page's ids and their count come from the core's paginate); nothing per post, author
+    or file."""
+    forum = make.activity(world["programme"], "forum", plugin="forum", title="Forum",
+                          group_mode="separate")
+    big = _discussion(forum, world, 60, "Big")
+    big.group_id = world["group_a"].id
+    db.session.commit()
+    url = f"/forum/{forum.id}/d/{big.id}"
+    for who in ("mentee_a2", "mentor_a", "manager"):
+        c = login_as(world[who])
+        c.get(url)
+        statements, page = _forum_statements(c, url)
+        assert len(statements) == 5, (who, [s[:60] for s in statements])
+        assert page.count('<article class="forum-post') == 60
+        assert "Group space: Group A" in page
 
 
 def test_forum_page_queries_do_not_grow_with_discussions(app, world, make, login_as, queries):
