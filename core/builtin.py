@@ -37,7 +37,7 @@ def register_capabilities():
                    ALL, "group"),
         Capability("core.manage_sessions",
                    _l("Plan, hold and cancel a group's sessions; revise its session plan"),
-                   STAFF, "group"),
+                   STAFF, "group", writes=True),
         Capability("core.view_calendar", _l("See one's own sessions in a calendar and feed"),
                    ALL, "user"),
     ]

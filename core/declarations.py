@@ -15,12 +15,19 @@ class Capability:
     programme with a granted role) or ``"group"`` (mentors and mentees only inside
     their own groups; managers across their programme). ``plugin`` is filled in by
     the core from the name's prefix.
+
+    ``writes`` marks a capability that adds or changes content (posting,
+    uploading, planning, sending). Mentors and mentees lose such capabilities
+    in a mentoring group that is completed or closed, and in a programme that
+    is not active or whose end date has passed: they keep reading what they
+    shared, read-only. Managers and site admins keep them, to tidy up or reopen.
     """
 
     name: str
     description: str
     roles: frozenset[str] = frozenset()
     scope: str = "programme"
+    writes: bool = False
 
     @property
     def plugin(self) -> str:

@@ -6,6 +6,10 @@ from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {"manager": _l("manager"), "mentor": _l("mentor"), "mentee": _l("mentee")}
 STATUS_LABELS = {"draft": _l("draft"), "active": _l("active"), "closed": _l("closed")}
+GROUP_STATUS_LABELS = {
+    "active": _l("active"), "completed": _l("completed"),
+    "extended": _l("extended"), "closed": _l("closed"),
+}
 EVENT_LABELS = {
     "activity_created": _l("added an activity"),
     "group_created": _l("created a group"),
@@ -24,6 +28,11 @@ def role_label(role: str | None) -> str:
 def status_label(status: str | None) -> str:
     """The translated name of a programme status code."""
     return str(STATUS_LABELS.get(status or "", status or ""))
+
+
+def group_status_label(status: str | None) -> str:
+    """The translated name of a mentoring group's life-cycle status."""
+    return str(GROUP_STATUS_LABELS.get(status or "", status or ""))
 
 
 def event_label(name: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import abort, g, redirect, request, url_for
@@ -16,6 +17,7 @@ from flask_login import current_user
 
 from core.declarations import Capability
 from core.extensions import db
+from core.models.programmes import GROUP_READ_ONLY_STATUSES
 from core.plugins import registry
 
 SCOPES = ("user", "site", "programme", "group")
@@ -86,11 +88,56 @@ def _pid(obj: Any) -> int | None:
     return getattr(obj, "id", obj) if obj is not None else None
 
 
-def can(user: Any, cap_name: str, programme: Any = None, group: Any = None) -> bool:
+def _programme_open(programme: Any, programme_id: int) -> bool:
+    """True while the programme is active and its end date has not passed."""
+    if getattr(programme, "status", None) is None:  # an id: one cached query per request
+        key = ("programme_open", programme_id)
+        cache = _cache()
+        if key not in cache:
+            from core.models import Programme
+
+            row = db.session.execute(
+                db.select(Programme.status, Programme.ends_on).where(Programme.id == programme_id)
+            ).first()
+            cache[key] = row is not None and _open(row.status, row.ends_on)
+        return cache[key]
+    return _open(programme.status, programme.ends_on)
+
+
+def _open(status: str, ends_on: date | None) -> bool:
+    if status != "active":
+        return False
+    if ends_on is None:
+        return True
+    from core.sessions.blueprint import local_now  # the site's date, as sessions use
+
+    return ends_on >= local_now().date()
+
+
+def _read_only(programme: Any, programme_id: int, group: Any) -> bool:
+    """Whether writing is closed to mentors and mentees: the group is completed or
+    closed, or the programme is no longer running."""
+    if group is not None:
+        if getattr(group, "status", None) is None:
+            from core.models import MentoringGroup
+
+            group = db.session.get(MentoringGroup, group)
+        if group is not None and group.status in GROUP_READ_ONLY_STATUSES:
+            return True
+    return not _programme_open(programme, programme_id)
+
+
+def can(user: Any, cap_name: str, programme: Any = None, group: Any = None, *,
+        as_reader: bool = False) -> bool:
     """Decide whether ``user`` holds ``cap_name`` in ``programme`` / ``group``.
 
     ``programme`` and ``group`` may be model objects or ids. Site admins hold
     every capability. A plugin disabled in the programme grants nothing there.
+    A capability that ``writes`` is refused to mentors and mentees in a
+    completed or closed group and in a programme that has ended (not active, or
+    past its end date); they keep reading. Managers keep writing. Pass
+    ``as_reader=True`` where a write capability only tells who sees more (staff
+    views of a group): the life-cycle rule is then left out.
     """
     cap = capability(cap_name)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -108,6 +155,7 @@ def can(user: Any, cap_name: str, programme: Any = None, group: Any = None) -> b
 
             grp = db.session.get(MentoringGroup, group)
             programme = grp.programme_id if grp else None
+            group = grp if grp is not None else group
     programme_id = _pid(programme)
     if programme_id is None:
         return False
@@ -121,6 +169,9 @@ def can(user: Any, cap_name: str, programme: Any = None, group: Any = None) -> b
             return False
         if role != "manager" and _pid(group) not in group_ids(user, programme_id):
             return False
+    if cap.writes and not as_reader and role != "manager" \
+            and _read_only(programme, programme_id, group):
+        return False
     return True
 
 

@@ -6,6 +6,7 @@ from core.models.course import GROUP_MODES, Activity, Section
 from core.models.events import ChangeCounter, Event
 from core.models.files import StoredFile
 from core.models.programmes import (
+    GROUP_STATUSES,
     PROGRAMME_STATUSES,
     GroupMember,
     Membership,
@@ -22,7 +23,7 @@ from core.sessions.models import (
 )
 
 __all__ = [
-    "ROLES", "GROUP_MODES", "PROGRAMME_STATUSES", "utcnow", "new_token",
+    "ROLES", "GROUP_MODES", "PROGRAMME_STATUSES", "GROUP_STATUSES", "utcnow", "new_token",
     "User", "LoginThrottle", "Invitation", "Organisation", "Programme", "Membership",
     "MentoringGroup", "GroupMember", "ProgrammePlugin", "Section", "Activity",
     "StoredFile", "Event", "ChangeCounter", "MentoringSession", "SessionAttendance",

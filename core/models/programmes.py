@@ -6,6 +6,10 @@ from core.extensions import db
 from core.models.base import Timestamped
 
 PROGRAMME_STATUSES = ("draft", "active", "closed")
+#: A mentoring group's life cycle. Completed and closed groups are read-only for
+#: their mentors and mentees (see ``core.permissions.can``); extended ones go on.
+GROUP_STATUSES = ("active", "completed", "extended", "closed")
+GROUP_READ_ONLY_STATUSES = frozenset({"completed", "closed"})
 
 
 class Organisation(Timestamped, db.Model):
@@ -68,11 +72,17 @@ class MentoringGroup(Timestamped, db.Model):
         db.ForeignKey("programme.id", ondelete="CASCADE"), nullable=False, index=True
     )
     name = db.Column(db.String(120), nullable=False)
+    status = db.Column(db.String(16), nullable=False, default="active", server_default="active")
 
     programme = db.relationship("Programme")
     members = db.relationship(
         "GroupMember", back_populates="group", cascade="all, delete-orphan"
     )
+
+    @property
+    def read_only(self) -> bool:
+        """True once the group is completed or closed: members may read, not write."""
+        return self.status in GROUP_READ_ONLY_STATUSES
 
 
 class GroupMember(db.Model):

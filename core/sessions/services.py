@@ -63,7 +63,8 @@ def may_see(user: Any, session: MentoringSession) -> bool:
     one-mentee sessions are for that mentee and the group's staff only."""
     if session.mentee_id is None or session.mentee_id == getattr(user, "id", None):
         return True
-    return can(user, "core.manage_sessions", session.programme_id, session.group_id)
+    return can(user, "core.manage_sessions", session.programme_id, session.group_id,
+               as_reader=True)
 
 
 def session_or_404(group_id: int, session_id: int) -> MentoringSession:
@@ -87,7 +88,8 @@ def group_plan(group: MentoringGroup, user: Any = None) -> list[MentoringSession
     disabled = disabled_plugins(group.programme_id)
     if disabled:
         stmt = stmt.where(MentoringSession.plugin.notin_(disabled))
-    if user is not None and not can(user, "core.manage_sessions", group.programme_id, group):
+    if user is not None and not can(user, "core.manage_sessions", group.programme_id, group,
+                                    as_reader=True):
         stmt = stmt.where(or_(MentoringSession.mentee_id.is_(None),
                               MentoringSession.mentee_id == user.id))
     return list(db.session.execute(stmt).scalars())

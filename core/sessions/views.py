@@ -40,8 +40,10 @@ def labels() -> dict[str, dict[str, Any]]:
     }
 
 
-def _staff(group: MentoringGroup) -> bool:
-    return can(current_user, "core.manage_sessions", group.programme_id, group)
+def _staff(group: MentoringGroup, *, as_reader: bool = False) -> bool:
+    """May plan and edit the group's sessions (``as_reader``: sees what staff see)."""
+    return can(current_user, "core.manage_sessions", group.programme_id, group,
+               as_reader=as_reader)
 
 
 def _session_form(group: MentoringGroup, session: MentoringSession | None = None) -> SessionForm:
@@ -137,7 +139,8 @@ def revision(group_id: int, number: int):
         db.select(SessionPlanRevision).where(SessionPlanRevision.group_id == group.id,
                                              SessionPlanRevision.number == number)
     ).scalar() or abort(404)
-    items = services.visible_items(rev, group.programme_id, current_user, _staff(group))
+    items = services.visible_items(rev, group.programme_id, current_user,
+                                   _staff(group, as_reader=True))
     return render_template("sessions/revision.html", group=group, programme=group.programme,
                            revision=rev, items=items)
 
@@ -189,7 +192,8 @@ def view(group_id: int, session_id: int):
     return render_template(
         "sessions/session.html", group=group, programme=group.programme, session=session,
         declared=declared, worksheet_url=worksheet_url, staff=_staff(group),
-        members=services.attendees(session), marks=marks, confirm=ConfirmForm(),
+        sees_staff=_staff(group, as_reader=True), members=services.attendees(session),
+        marks=marks, confirm=ConfirmForm(),
     )
 
 

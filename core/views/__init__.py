@@ -8,7 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from core import themes
-from core.labels import event_label, role_label, status_label
+from core.labels import event_label, group_status_label, role_label, status_label
 
 
 def init_app(app: Flask) -> None:
@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
             "can": _can,
             "role_label": role_label,
             "status_label": status_label,
+            "group_status_label": group_status_label,
             "event_label": event_label,
         }
 

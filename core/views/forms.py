@@ -53,6 +53,13 @@ class GroupForm(FlaskForm):
     name = StringField(_l("Group name"), validators=[DataRequired(), Length(max=120)])
 
 
+class GroupStatusForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=[
+        ("active", _l("active")), ("completed", _l("completed")),
+        ("extended", _l("extended")), ("closed", _l("closed")),
+    ], default="active")
+
+
 class GroupMemberForm(FlaskForm):
     user_id = SelectField(_l("Person"), coerce=int, validators=[DataRequired()])
 

@@ -12,7 +12,7 @@ from core.extensions import db
 from core.models import GroupMember, Membership, MentoringGroup, Programme, User
 from core.permissions import can, capability_required, visible_group_ids
 from core.plugins import flatten, hooks
-from core.views.forms import ConfirmForm, GroupForm, GroupMemberForm
+from core.views.forms import ConfirmForm, GroupForm, GroupMemberForm, GroupStatusForm
 from core.views.helpers import get_or_404
 
 bp = Blueprint("groups", __name__)
@@ -82,7 +82,8 @@ def view(group_id: int):
     members = sorted(group.members, key=lambda m: ({"mentor": 0, "manager": 1}.get(m.role, 2),
                                                    m.user.name))
     return render_template("groups/view.html", group=group, members=members, manage=manage,
-                           form=form, confirm=ConfirmForm(), slots=slots)
+                           form=form, confirm=ConfirmForm(), slots=slots,
+                           status_form=GroupStatusForm(status=group.status))
 
 
 @bp.route("/groups/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
@@ -109,6 +110,22 @@ def rename(group_id: int):
         group.name = form.name.data.strip()
         db.session.commit()
         flash(_("Group renamed."), "success")
+    return redirect(url_for(".view", group_id=group.id))
+
+
+@bp.route("/groups/<int:group_id>/status", methods=["POST"])
+@capability_required("core.manage_groups")
+def set_status(group_id: int):
+    """Move the group through its life cycle; completed and closed make it read-only."""
+    group = get_or_404(MentoringGroup, group_id)
+    form = GroupStatusForm()
+    if form.validate_on_submit():
+        if form.status.data != group.status:
+            old, group.status = group.status, form.status.data
+            emit("group_status_changed", actor=current_user, programme=group.programme_id,
+                 group=group, obj=group, data={"from": old, "to": group.status})
+            db.session.commit()
+        flash(_("Group status saved."), "success")
     return redirect(url_for(".view", group_id=group.id))
 
 

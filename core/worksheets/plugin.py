@@ -58,8 +58,9 @@ class WorksheetHooks:
         return [
             Capability(f"{n}.view_worksheets", self.labels["view"], ALL, "group"),
             Capability(f"{n}.fill_worksheets", self.labels["fill"], frozenset({"mentee"}),
-                       "group"),
-            Capability(f"{n}.comment_worksheets", self.labels["comment"], STAFF, "group"),
+                       "group", writes=True),
+            Capability(f"{n}.comment_worksheets", self.labels["comment"], STAFF, "group",
+                       writes=True),
         ]
 
     @hookimpl

@@ -48,7 +48,8 @@ def worksheet_blueprint(import_name: str, plugin: str, schemas: list[Schema], mo
                                         "comment_worksheets"))
 
     def staff(group: MentoringGroup) -> bool:
-        return can(current_user, comment_cap, group.programme_id, group)
+        # who sees every mentee's worksheet: still true once the group is read-only
+        return can(current_user, comment_cap, group.programme_id, group, as_reader=True)
 
     def load(group_id: int, worksheet_id: int) -> tuple[MentoringGroup, Any, Schema]:
         group = get_or_404(MentoringGroup, group_id)
@@ -76,7 +77,8 @@ def worksheet_blueprint(import_name: str, plugin: str, schemas: list[Schema], mo
         data = ws.data if ws is not None else {}
         return render(
             "worksheets/worksheet.html", group=group, programme=group.programme, schema=schema,
-            worksheet=ws, form=form, session=session, staff=staff(group),
+            worksheet=ws, form=form, session=session,
+            staff=can(current_user, comment_cap, group.programme_id, group),
             editable=form is not None, comments=comments_by_field(ws) if ws else {},
             data=data, totals=totals(schema, data),
             summary=schema.summary(data) if schema.summary and data else [],

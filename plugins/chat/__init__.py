@@ -39,7 +39,7 @@ def register_capabilities():
     """Reading, writing, moderating and transcripts."""
     return [
         Capability("chat.view", _l("Join a chat room and read its messages"), ALL, "group"),
-        Capability("chat.post", _l("Write in a chat room"), ALL, "group"),
+        Capability("chat.post", _l("Write in a chat room"), ALL, "group", writes=True),
         Capability("chat.moderate", _l("Remove messages from a chat room"), STAFF, "group"),
         Capability("chat.transcripts", _l("Read and download chat transcripts"), STAFF,
                    "group"),

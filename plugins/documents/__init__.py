@@ -48,9 +48,9 @@ def register_capabilities():
         Capability("documents.manage_templates", _l("Publish, edit and remove templates"),
                    MANAGER),
         Capability("documents.upload", _l("Upload documents to a group's folder and file "
-                                          "attachments into it"), STAFF, "group"),
+                                          "attachments into it"), STAFF, "group", writes=True),
         Capability("documents.delete", _l("Move a group's documents to the trash"), STAFF,
-                   "group"),
+                   "group", writes=True),
         Capability("documents.restore", _l("See a group's trash and restore documents"),
                    MANAGER, "group"),
         Capability("documents.purge", _l("Delete documents in the trash for good"), MANAGER,

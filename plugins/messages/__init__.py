@@ -46,7 +46,7 @@ def register_capabilities():
         Capability("messages.use", _l("Send and read private messages and announcements"),
                    ALL),
         Capability("messages.broadcast", _l("Send a message to a whole mentoring group"),
-                   STAFF, "group"),
+                   STAFF, "group", writes=True),
         Capability("messages.broadcast_programme",
                    _l("Send a message to the whole programme or to everyone with a role"),
                    MANAGER),

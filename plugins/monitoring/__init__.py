@@ -52,7 +52,7 @@ def register_capabilities():
         Capability("monitoring.answer_questionnaire", _l("Answer the relationship questionnaire"),
                    frozenset({"mentee"})),
         Capability("monitoring.write_diary", _l("Write a diary of a held session"),
-                   frozenset({"mentee"}), "group"),
+                   frozenset({"mentee"}), "group", writes=True),
         Capability("monitoring.view_diaries", _l("Read the group's diaries"), ALL, "group"),
         Capability("monitoring.write_report", _l("Write monitoring reports"), STAFF, "group"),
         Capability("monitoring.record_outcomes", _l("Record outcomes and goals of mentees"),

@@ -56,6 +56,15 @@ def _facts(programme_id: int) -> dict[str, Any]:
     return cache[programme_id]
 
 
+def _may_upload(user: Any, programme_id: int, group_id: int | None) -> bool:
+    """``documents.upload`` for the user, asked once per request for each group."""
+    cache = g.setdefault("_documents_may_upload", {})
+    key = (user.id, programme_id, group_id)
+    if key not in cache:
+        cache[key] = can(user, "documents.upload", programme_id, group_id)
+    return cache[key]
+
+
 def target_groups(stored_file: Any, user: Any) -> list[int]:
     """Groups into whose folders ``user`` may file ``stored_file``: groups of the person
     who uploaded it (or the user's own, for their own files) where the user may upload."""
@@ -66,7 +75,32 @@ def target_groups(stored_file: Any, user: Any) -> list[int]:
     else:
         candidates = facts["members"].get(stored_file.uploaded_by_id, set())
     return [gid for gid in sorted(candidates, key=lambda i: facts["names"].get(i, ""))
-            if can(user, "documents.upload", pid, gid)]
+            if _may_upload(user, pid, gid)]
+
+
+_MARK = 987654321
+
+
+def _filing_actions(programme_id: int, groups: tuple[int, ...]) -> list[tuple[str, str]]:
+    """The label and address (with ``{}`` for the file's id) of "File into …" for each
+    folder of each of these groups; worked out once per request for a list of groups,
+    however many files share it."""
+    facts = _facts(programme_id)
+    cache = facts.setdefault("actions", {})
+    if groups not in cache:
+        out = []
+        for gid in groups:
+            for folder in facts["folders"]:
+                url = url_for("documents.file_into_folder", activity_id=folder.id, group_id=gid,
+                              stored_file_id=_MARK).replace(str(_MARK), "{}")
+                if len(groups) > 1:
+                    label = _("File into “%(folder)s” of %(group)s", folder=folder.title,
+                              group=facts["names"][gid])
+                else:
+                    label = _("File into “%(folder)s”", folder=folder.title)
+                out.append((label, url))
+        cache[groups] = out
+    return cache[groups]
 
 
 def actions_for(stored_file: Any, user: Any) -> list[FileAction]:
@@ -76,7 +110,7 @@ def actions_for(stored_file: Any, user: Any) -> list[FileAction]:
             or stored_file.plugin == PLUGIN):
         return []
     # whoever may upload into no group's folder (mentees) gets nothing: no query
-    if not can(user, "documents.upload", stored_file.programme_id):
+    if not _may_upload(user, stored_file.programme_id, None):
         return []
     facts = _facts(stored_file.programme_id)
     if not facts["folders"]:
@@ -91,18 +125,8 @@ def actions_for(stored_file: Any, user: Any) -> list[FileAction]:
             url = url_for("documents.document", activity_id=activity_id, group_id=group_id,
                           doc_id=doc_id)
             return [FileAction(_("Filed in the group folder"), url, method="GET")]
-    actions = []
-    for gid in groups:
-        for folder in facts["folders"]:
-            url = url_for("documents.file_into_folder", activity_id=folder.id, group_id=gid,
-                          stored_file_id=stored_file.id)
-            if len(groups) > 1:
-                label = _("File into “%(folder)s” of %(group)s", folder=folder.title,
-                          group=facts["names"][gid])
-            else:
-                label = _("File into “%(folder)s”", folder=folder.title)
-            actions.append(FileAction(label, url))
-    return actions
+    return [FileAction(label, url.format(stored_file.id))
+            for label, url in _filing_actions(stored_file.programme_id, tuple(groups))]
 
 
 def already_filed(stored_file: Any, group_id: int) -> Document | None:

@@ -183,6 +183,25 @@ def test_actions_cost_a_fixed_number_of_queries(app, docs, queries):
     assert count(2) == count(30)
 
 
+def test_files_of_one_page_get_their_own_addresses_and_group_labels(app, docs, make):
+    """The labels and address patterns are worked out once per request; each file
+    still gets its own address, and a person in two groups sees the group names."""
+    make.group(docs.programme, "Group C", [(docs.mentor_a, "mentor"),
+                                           (docs.mentee_a, "mentee")])
+    files = [attachment(docs, docs.mentee_a, f"f{n}.pdf", PDF) for n in range(3)]
+    with app.test_request_context():
+        fresh_g()
+        found = [actions_for(sf, docs.mentor_a) for sf in files]
+    for sf, actions in zip(files, found, strict=True):
+        assert [a.label for a in actions] == [
+            "File into “Toolbar for managing the mentoring process” of Group A",
+            "File into “Toolbar for monitoring the mentoring process” of Group A",
+            "File into “Toolbar for managing the mentoring process” of Group C",
+            "File into “Toolbar for monitoring the mentoring process” of Group C"]
+        assert all(a.url.endswith(f"/file/{sf.id}") for a in actions)
+        assert actions[0].url == _file_url(docs, sf)
+
+
 def test_no_query_for_people_who_may_not_upload(app, docs, queries):
     """A mentee's discussion page asks for the actions of every attachment shown."""
     files = [attachment(docs, who, f"{who.id}.pdf", PDF)
