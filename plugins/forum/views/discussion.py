@@ -58,7 +58,8 @@ def discussion(activity_id: int, discussion_id: int):
         discussion=disc, page=page, posts=posts, rights=rights,
         labels={"new": _("new"), "deleted": _("This post has been deleted."),
                 "attachments": _("Attachments"), "quote": _("Quote"), "edit": _("Edit"),
-                "delete": _("Delete"), "history": _("Earlier versions")},
+                "delete": _("Delete"), "history": _("Earlier versions"),
+                "show_deleted": _("Show the deleted text")},
         form=ReplyForm(formdata=None), subscription=state(current_user, activity, disc),
     )
     if posts:
