@@ -145,13 +145,18 @@ def _person_statement() -> Any:
              .correlate(Chapter).scalar_subquery())
     questions = (db.select(func.count(Question.id)).where(Question.chapter_id == Chapter.id)
                  .correlate(Chapter).scalar_subquery())
-    read = (db.select(func.count()).select_from(PageRead)
-            .join(Page, Page.id == PageRead.page_id)
-            .where(Page.chapter_id == Chapter.id, PageRead.user_id == uid)
+    # counted from the chapter's pages and questions (a person reads a page and answers a
+    # question at most once), so the cost follows the lesson, not the person's history
+    read = (db.select(func.count(Page.id))
+            .where(Page.chapter_id == Chapter.id,
+                   db.select(PageRead.page_id).where(PageRead.user_id == uid,
+                                                     PageRead.page_id == Page.id).exists())
             .correlate(Chapter).scalar_subquery())
-    answered = (db.select(func.count()).select_from(JournalEntry)
-                .join(Question, Question.id == JournalEntry.question_id)
-                .where(Question.chapter_id == Chapter.id, JournalEntry.user_id == uid)
+    answered = (db.select(func.count(Question.id))
+                .where(Question.chapter_id == Chapter.id,
+                       db.select(JournalEntry.id).where(
+                           JournalEntry.user_id == uid,
+                           JournalEntry.question_id == Question.id).exists())
                 .correlate(Chapter).scalar_subquery())
     return (db.select(Chapter.id, Chapter.activity_id, pages, questions, read, answered)
             .join(Activity, Activity.id == Chapter.activity_id)

@@ -90,6 +90,21 @@ def test_one_persons_figures_match_everyones(app, world, make):
     assert everyone[empty.id] == progress.Figures()
 
 
+def test_one_persons_figures_look_up_their_reads_per_page(app, world):
+    """The cost follows the programme's lessons, not everything the person ever read."""
+    import pytest
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("query plans are checked on SQLite")
+    compiled = progress._person_statement().compile(db.engine)
+    params = compiled.construct_params({"uid": 1, "pid": world["programme"].id})
+    plan = " | ".join(row[3] for row in db.session.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + str(compiled),
+        tuple(params[k] for k in compiled.positiontup)))
+    assert "(user_id=? AND page_id=?)" in plan
+    assert "(user_id=? AND question_id=?)" in plan
+
+
 def _three_tracks(world, make):
     prog = world["programme"]
     return {t: build_lesson(make, prog, [(1, 1), (1, 0)], title=f"Lesson for {t}s", track=t)
@@ -130,6 +145,14 @@ def test_course_page_shows_progress_under_each_lesson(app, world, lesson, login_
         as_text=True)
     assert 'aria-label="Your progress in “Lesson”"' in page
     assert "33% · 0 of 3 chapters complete" in page
+    # in the reader's language, with the title escaped
+    world["mentee_a"].language = "cs"
+    lesson.title = "Lesson <1>"
+    db.session.commit()
+    page = login_as(world["mentee_a"]).get(f"/p/{world['programme'].id}").get_data(
+        as_text=True)
+    assert 'aria-label="Váš pokrok v lekci „Lesson &lt;1&gt;“"' in page
+    assert "33% · dokončené kapitoly: 0 z 3" in page
 
 
 def test_participants_page_shows_each_person(app, world, make, login_as):
