@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, url_for
+from flask import get_template_attribute, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -36,4 +36,6 @@ def footer(activity: Any, user: Any) -> Markup | None:
     fig = lesson_figures(activity.programme_id, user).get(activity.id)
     if fig is None or not fig.total:
         return None
-    return Markup(render_template("lessons/footer.html", activity=activity, fig=fig))
+    # a macro, not render_template: a course page calls this for every lesson, and the
+    # footer needs none of the per-render template context
+    return Markup(get_template_attribute("lessons/footer.html", "footer")(activity, fig))
