@@ -107,6 +107,8 @@ def form_pairing(programme: Programme, mentor: Any, mentee: Any, actor: Any, *,
         emit("group_created", actor=actor, programme=programme, group=group, obj=group)
     _join(group, mentor, "mentor", actor)
     _join(group, mentee, "mentee", actor)
+    if group.read_only:  # a new pairing in an ended group opens it again
+        group.status = "active"
     start = today()
     pairing = Pairing(programme_id=programme.id, mentor_id=mentor.id, mentee_id=mentee.id,
                       group_id=group.id, request_id=getattr(request, "id", None),
@@ -119,21 +121,42 @@ def form_pairing(programme: Programme, mentor: Any, mentee: Any, actor: Any, *,
 
 
 def extend(pairing: Pairing, weeks: int, actor: Any) -> None:
-    """Run the pairing ``weeks`` more weeks from its end (or from today if that passed)."""
+    """Run the pairing ``weeks`` more weeks from its end (or from today if that passed);
+    its group becomes ``extended`` (writable again if it had ended)."""
     base = max(pairing.ends_on or today(), today())
     pairing.ends_on = base + timedelta(weeks=weeks)
     pairing.status = "extended"
     pairing.ended_at = None
+    group = _group(pairing)
+    if group is not None:
+        group.status = "extended"
     emit("pairing_extended", actor=actor, programme=pairing.programme_id,
          group=pairing.group_id, obj=pairing, data={"weeks": weeks})
 
 
+def _group(pairing: Pairing) -> MentoringGroup | None:
+    return db.session.get(MentoringGroup, pairing.group_id) if pairing.group_id else None
+
+
+def _others_running(pairing: Pairing) -> bool:
+    """Whether another pairing still runs in the same group (a mentor's shared group)."""
+    return db.session.scalar(db.select(db.func.count(Pairing.id)).where(
+        Pairing.group_id == pairing.group_id, Pairing.id != pairing.id,
+        Pairing.status.in_(RUNNING))) > 0
+
+
 def end(pairing: Pairing, status: str, actor: Any) -> None:
-    """Finish a pairing as ``completed`` or ``closed``; its space becomes read-only."""
+    """Finish a pairing as ``completed`` or ``closed``; its space becomes read-only.
+
+    Its mentoring group takes the same status (and so becomes read-only for the
+    mentor and mentees) unless another pairing still runs in that group."""
     if status not in ("completed", "closed"):
         raise ValueError(status)
     pairing.status = status
     pairing.ended_at = utcnow()
+    group = _group(pairing)
+    if group is not None and not _others_running(pairing):
+        group.status = status  # core then keeps the group read-only for both sides
     emit(f"pairing_{status}", actor=actor, programme=pairing.programme_id,
          group=pairing.group_id, obj=pairing)
 
