@@ -48,16 +48,31 @@ def unread_counts(user: Any, discussion_ids: list[int]) -> dict[int, int]:
     """Posts by others that ``user`` has not seen, per discussion."""
     if not discussion_ids or not getattr(user, "is_authenticated", False):
         return {}
-    rows = db.session.execute(
-        db.select(Post.discussion_id, func.count(Post.id))
-        .outerjoin(ReadMark, and_(ReadMark.discussion_id == Post.discussion_id,
-                                  ReadMark.user_id == user.id))
-        .where(Post.discussion_id.in_(discussion_ids), Post.deleted_at.is_(None),
-               or_(Post.author_id.is_(None), Post.author_id != user.id),
-               Post.id > func.coalesce(ReadMark.last_post_id, 0))
-        .group_by(Post.discussion_id)
-    ).all()
+    rows = db.session.execute(_unread_counts_statement(), {
+        "uid": user.id, "ids": list(discussion_ids)}).all()
     return dict(rows)
+
+
+def _unread_after_mark(discussions: Any) -> Any:
+    """``discussions`` joined to the reader's mark (``uid``) and then to the posts after
+    it. In this order the database reads only the unread posts of each discussion (by
+    the index on discussion and id) instead of all of them."""
+    return (discussions
+            .outerjoin(ReadMark, and_(ReadMark.discussion_id == Discussion.id,
+                                      ReadMark.user_id == bindparam("uid")))
+            .join(Post, and_(Post.discussion_id == Discussion.id,
+                             Post.id > func.coalesce(ReadMark.last_post_id, 0)))
+            .where(Post.deleted_at.is_(None),
+                   or_(Post.author_id.is_(None), Post.author_id != bindparam("uid"))))
+
+
+@cache
+def _unread_counts_statement() -> Any:
+    """Unread posts per discussion for some discussions (built once per process)."""
+    return (_unread_after_mark(
+        db.select(Discussion.id, func.count(Post.id)).select_from(Discussion))
+        .where(Discussion.id.in_(bindparam("ids", expanding=True)))
+        .group_by(Discussion.id))
 
 
 def last_read(user: Any, discussion_id: int) -> int:
@@ -106,15 +121,10 @@ def _unread_statement(restricted: bool) -> Any:
     """Unread posts per forum of a programme; built once, as building costs more than
     running it. ``restricted`` adds the user's groups for separate forums."""
     stmt = (
-        db.select(Discussion.activity_id, func.count(Post.id))
-        .join(Post, Post.discussion_id == Discussion.id)
-        .join(Activity, Activity.id == Discussion.activity_id)
-        .outerjoin(ReadMark, and_(ReadMark.discussion_id == Discussion.id,
-                                  ReadMark.user_id == bindparam("uid")))
-        .where(Discussion.programme_id == bindparam("pid"), Discussion.deleted_at.is_(None),
-               Post.deleted_at.is_(None),
-               or_(Post.author_id.is_(None), Post.author_id != bindparam("uid")),
-               Post.id > func.coalesce(ReadMark.last_post_id, 0))
+        _unread_after_mark(
+            db.select(Discussion.activity_id, func.count(Post.id)).select_from(Discussion)
+            .join(Activity, Activity.id == Discussion.activity_id))
+        .where(Discussion.programme_id == bindparam("pid"), Discussion.deleted_at.is_(None))
         .group_by(Discussion.activity_id)
     )
     if restricted:

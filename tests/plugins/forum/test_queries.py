@@ -140,3 +140,22 @@ def test_course_page_queries_do_not_grow_with_forums(app, world, make, login_as,
         _discussion(forum, world, 3, "x")
     assert _count(queries, c, f"/p/{prog.id}") == few
     assert "2 unread posts" in c.get(f"/p/{prog.id}").get_data(as_text=True)
+
+
+def test_unread_counts_read_only_the_unread_posts(app, world):
+    """The course page's "n unread posts" and the forum page's counts look posts up by
+    discussion after the reader's mark, not through every post of the programme."""
+    import pytest
+
+    from plugins.forum.services.reading import _unread_counts_statement, _unread_statement
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("query plans are checked on SQLite")
+    for stmt in (_unread_statement(True).params(uid=1, pid=1, groups=[1]),
+                 _unread_statement(False).params(uid=1, pid=1),
+                 _unread_counts_statement().params(uid=1, ids=[1, 2])):
+        sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        plan = " | ".join(row[3] for row in db.session.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + sql))
+        assert "forum_post USING INDEX ix_forum_post_discussion_id_id (discussion_id=? AND id>?)" \
+            in plan, plan
