@@ -22,7 +22,10 @@ from plugins.monitoring.models import SurveyAnswer, SurveyPoint
 def _waiting_statement() -> Any:
     """Open survey points a mentee has not answered, each with the id of the programme's
     visible questionnaire (one statement, built once per process)."""
-    answered = db.select(SurveyAnswer.point_id).where(SurveyAnswer.mentee_id == bindparam("uid"))
+    # looked up per point by the (point, mentee) unique key: "NOT IN (the mentee's
+    # answers)" made SQLite read every answer of every programme
+    answered = db.select(SurveyAnswer.id).where(SurveyAnswer.point_id == SurveyPoint.id,
+                                                SurveyAnswer.mentee_id == bindparam("uid"))
     questionnaire = (
         db.select(Activity.id)
         .where(Activity.programme_id == bindparam("pid"),
@@ -32,7 +35,7 @@ def _waiting_statement() -> Any:
     return db.select(SurveyPoint, questionnaire).where(
         SurveyPoint.programme_id == bindparam("pid"), SurveyPoint.opens_on <= today,
         (SurveyPoint.closes_on.is_(None)) | (SurveyPoint.closes_on >= today),
-        SurveyPoint.id.not_in(answered))
+        ~answered.exists())
 
 
 def widgets(programme: Any, user: Any) -> list[Widget]:

@@ -316,3 +316,17 @@ def test_dashboard_charts_are_labelled_svg(app, world, survey, login_as):
     assert page.count('role="img"') >= 2
     assert page.count("<title id=") == 2 and page.count("<desc id=") == 2
     assert "aria-labelledby=" in page
+
+
+def test_questionnaire_widget_looks_answers_up_per_point(app, world):
+    """Not through every answer of every programme (SQLite's plan)."""
+    from plugins.monitoring.widgets import _waiting_statement
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("query plans are checked on SQLite")
+    stmt = _waiting_statement().params(uid=1, pid=world["programme"].id, today=date.today())
+    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    plan = " | ".join(row[3] for row in db.session.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + sql))
+    assert "monitoring_survey_answer" in plan and "(point_id=? AND mentee_id=?)" in plan, plan
+    assert "SCAN" not in plan, plan
