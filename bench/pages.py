@@ -251,40 +251,34 @@ def wait_for(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
 
 
 def http_login(host: str) -> str:
-    """Log in through the real login form; return the Cookie header value."""
+    """Log in through the real login form as a browser does; return the Cookie header."""
     import http.client
+    from urllib.parse import urlencode
 
     h, p = host.split(":")
     conn = http.client.HTTPConnection(h, int(p), timeout=10)
-    conn.request("GET", "/login")
-    resp = conn.getresponse()
-    page = resp.read().decode()
-    cookies = {c.split("=", 1)[0]: c.split(";", 1)[0].split("=", 1)[1]
-               for c in resp.headers.get_all("Set-Cookie") or []}
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    from urllib.parse import urlencode
+    cookies: dict[str, str] = {}
 
-    body = urlencode({"email": USER, "password": PASSWORD,
-                      "csrf_token": token.group(1) if token else ""})
-    conn.request("POST", "/login", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
-    resp = conn.getresponse()
-    resp.read()
-    for c in resp.headers.get_all("Set-Cookie") or []:
-        k, v = c.split(";", 1)[0].split("=", 1)
-        cookies[k] = v
+    def exchange(method: str, path: str, body: str | None = None) -> Any:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        resp.text = resp.read().decode()
+        for c in resp.headers.get_all("Set-Cookie") or []:
+            k, v = c.split(";", 1)[0].split("=", 1)
+            cookies[k] = v
+        return resp
+
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', exchange("GET", "/login").text)
+    resp = exchange("POST", "/login", urlencode({
+        "email": USER, "password": PASSWORD, "csrf_token": token.group(1) if token else ""}))
     if resp.status != 302 or "session" not in cookies:
         sys.exit(f"Logging in over HTTP failed ({resp.status}).")
-    # follow the redirect as a browser does, keeping the cookie the first page sets
-    # (it carries the session's CSRF secret, which the login cleared)
-    conn.request("GET", resp.headers["Location"], headers={
-        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
-    resp = conn.getresponse()
-    resp.read()
-    for c in resp.headers.get_all("Set-Cookie") or []:
-        k, v = c.split(";", 1)[0].split("=", 1)
-        cookies[k] = v
+    # follow the redirect, keeping the cookie the first page sets (it carries the
+    # session's CSRF secret, which the login cleared)
+    exchange("GET", resp.headers["Location"])
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
