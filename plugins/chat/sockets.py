@@ -9,16 +9,12 @@ acknowledgement: ``{"ok": true, ...}`` or ``{"ok": false, "error": code,
 Client → server: ``send {client_id, body}``, ``sync {after}`` (what came after
 the last id the client saw; the latest 50 without ``after``), ``history
 {before}`` (50 older ones), ``remove {id}``. Server → client: ``message``,
-``removed {id}``, ``presence {users, joined, left, joins, leaves}`` (at most one
-per room every ``CHAT_PRESENCE_DELAY`` seconds, 0.3 by default: ``joins`` and
-``leaves`` list who came and went in that time, ``joined`` and ``left`` the
-latest of each), ``status {state}``.
+``removed {id}``, ``presence {users, joined, left}``, ``status {state}``.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -64,46 +60,8 @@ def _int(value: Any) -> int | None:
         return None
 
 
-PRESENCE_DELAY = 0.3  # seconds during which a room's joins and leaves are gathered
-_presence_pending: dict[str, dict[str, list[dict[str, Any]]]] = {}  # room -> joins, leaves
-_presence_lock = threading.Lock()
-
-
 def _presence_update(room: str, joined: Any = None, left: Any = None) -> None:
-    """Tell the room who is there, once per short window however many people came
-    or went in it: a notice with the full list per join would cost O(n) frames of
-    O(n) size each, so a class of n people arriving together O(n²)."""
-    with _presence_lock:
-        batch = _presence_pending.get(room)
-        start = batch is None
-        if start:
-            batch = _presence_pending[room] = {"joins": [], "leaves": []}
-        if joined:
-            batch["joins"].append(joined)
-        if left:
-            batch["leaves"].append(left)
-    if start:
-        socketio.start_background_task(_flush_presence, current_app._get_current_object(),
-                                       room)
-
-
-def _flush_presence(app: Any, room: str) -> None:
-    """After the window: one ``presence`` event with the list and who came and went
-    (``joined``/``left``: the latest of them, for clients reading one name)."""
-    socketio.sleep(app.config.get("CHAT_PRESENCE_DELAY", PRESENCE_DELAY))
-    with _presence_lock:
-        batch = _presence_pending.pop(room, None) or {"joins": [], "leaves": []}
-    joins, leaves = batch["joins"], batch["leaves"]
-    try:
-        with app.app_context():
-            broadcast("presence", {
-                "users": presence.members(room),
-                "joined": joins[-1] if joins else None,
-                "left": leaves[-1] if leaves else None,
-                "joins": joins, "leaves": leaves,
-            }, room)
-    except Exception:  # the next change or sync brings the list again
-        log.exception("chat: presence update of %s failed", room)
+    broadcast("presence", {"users": presence.members(room), "joined": joined, "left": left}, room)
 
 
 def _disconnect_later(sid: str) -> None:

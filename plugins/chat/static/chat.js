@@ -232,10 +232,8 @@
   socket.on("status", function (data) { if (showState(data.state)) { sync(); } });
   socket.on("presence", function (data) {
     showPeople(data.users || []);
-    var joins = data.joins || (data.joined ? [data.joined] : []);
-    var leaves = data.leaves || (data.left ? [data.left] : []);
-    joins.forEach(function (p) { if (p.id !== me) { notice(fmt(texts.joined, p.name)); } });
-    leaves.forEach(function (p) { if (p.id !== me) { notice(fmt(texts.left, p.name)); } });
+    if (data.joined && data.joined.id !== me) { notice(fmt(texts.joined, data.joined.name)); }
+    if (data.left && data.left.id !== me) { notice(fmt(texts.left, data.left.name)); }
   });
   window.setInterval(sync, SYNC_EVERY);
 
