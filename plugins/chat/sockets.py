@@ -9,7 +9,13 @@ acknowledgement: ``{"ok": true, ...}`` or ``{"ok": false, "error": code,
 Client → server: ``send {client_id, body}``, ``sync {after}`` (what came after
 the last id the client saw; the latest 50 without ``after``), ``history
 {before}`` (50 older ones), ``remove {id}``. Server → client: ``message``,
-``removed {id}``, ``presence {users, joined, left}``, ``status {state}``.
+``removed {id}``, ``presence {joined, left}``, ``status {state}``.
+
+Presence travels as changes: a ``presence`` event names the one person who came
+(their first connection) or went (their last), and the full list of people comes
+with every ``sync`` answer. A list in every notice would cost a room of n people
+arriving together O(n²) in frames and bytes; a change is applied to the list
+idempotently, and the client's periodic ``sync`` corrects any drift.
 """
 
 from __future__ import annotations
@@ -61,7 +67,8 @@ def _int(value: Any) -> int | None:
 
 
 def _presence_update(room: str, joined: Any = None, left: Any = None) -> None:
-    broadcast("presence", {"users": presence.members(room), "joined": joined, "left": left}, room)
+    if joined or left:
+        broadcast("presence", {"joined": joined, "left": left}, room)
 
 
 def _disconnect_later(sid: str) -> None:

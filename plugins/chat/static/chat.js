@@ -168,17 +168,29 @@
     scrollToEnd();
   }
 
+  // who is in the room: the whole list comes with each sync, changes in between
+  var roster = {};
+
   function showPeople(users) {
+    roster = {};
+    users.forEach(function (u) { roster[u.id] = u.name; });
+    drawPeople();
+  }
+
+  function drawPeople() {
+    var ids = Object.keys(roster).sort(function (a, b) {
+      return roster[a].localeCompare(roster[b], undefined, { sensitivity: "base" });
+    });
     people.textContent = "";
-    if (!users.length) {
+    if (!ids.length) {
       var none = document.createElement("li");
       none.className = "empty";
       none.textContent = texts.nobody;
       people.appendChild(none);
     }
-    users.forEach(function (u) {
+    ids.forEach(function (id) {
       var li = document.createElement("li");
-      li.textContent = u.name + (u.id === me ? " (" + texts.you + ")" : "");
+      li.textContent = roster[id] + (Number(id) === me ? " (" + texts.you + ")" : "");
       people.appendChild(li);
     });
   }
@@ -231,7 +243,9 @@
   socket.on("removed", function (data) { markRemoved(data.id); });
   socket.on("status", function (data) { if (showState(data.state)) { sync(); } });
   socket.on("presence", function (data) {
-    showPeople(data.users || []);
+    if (data.joined) { roster[data.joined.id] = data.joined.name; }
+    if (data.left) { delete roster[data.left.id]; }
+    drawPeople();
     if (data.joined && data.joined.id !== me) { notice(fmt(texts.joined, data.joined.name)); }
     if (data.left && data.left.id !== me) { notice(fmt(texts.left, data.left.name)); }
   });

@@ -198,17 +198,21 @@ def test_presence_lists_people_and_announces_joins_and_leaves(server, world, roo
     chat = rooms["shared"]
     mentor = clients(server, world["mentor_a"]).connect(chat)
     mentee = clients(server, world["mentee_a"]).connect(chat)
-    joined = wait_until(lambda: [p for p in mentor.received("presence") if p["joined"]
-                                 and p["joined"]["id"] == world["mentee_a"].id],
-                        what="join notice")
-    assert {u["name"] for u in joined[-1]["users"]} == {"Mentor A", "Mentee A"}
+    wait_until(lambda: [p for p in mentor.received("presence") if p["joined"]
+                        and p["joined"]["id"] == world["mentee_a"].id], what="join notice")
+    assert {u["name"] for u in mentor.call("sync")["users"]} == {"Mentor A", "Mentee A"}
     second_tab = clients(server, world["mentee_a"]).connect(chat)
+    assert {u["name"] for u in second_tab.call("sync")["users"]} == {"Mentor A", "Mentee A"}
     second_tab.close()  # another tab of the same person: no leave notice yet
     mentee.close()
     left = wait_until(lambda: [p for p in mentor.received("presence") if p["left"]],
                       what="leave notice")
     assert len(left) == 1 and left[0]["left"]["id"] == world["mentee_a"].id
-    assert left[0]["users"] == [{"id": world["mentor_a"].id, "name": "Mentor A"}]
+    assert mentor.call("sync")["users"] == [{"id": world["mentor_a"].id, "name": "Mentor A"}]
+    # a notice names one person, never the whole room (n arrivals must not cost n² bytes)
+    assert all(set(p) == {"joined", "left"} for p in mentor.received("presence"))
+    joins = [p["joined"]["id"] for p in mentor.received("presence") if p["joined"]]
+    assert joins.count(world["mentee_a"].id) == 1  # the second tab was not announced
 
 
 def test_mentor_removes_a_message_kept_as_removed(server, world, rooms, clients):
