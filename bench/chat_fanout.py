@@ -7,8 +7,10 @@ client, for one gevent socket process and for two sharing rooms through Redis.
 Starts its own servers (``python wsgi_socket.py``) on free
 loopback ports with a throwaway SQLite database (or ``--database-url``), and
 for the two-process runs a private ``redis-server`` (or ``--redis-url``).
-The clients are real python-socketio clients in this process (gevent-patched,
-so 200 of them are cheap); they log in through the login form.
+The clients are real python-socketio clients (``socketio.AsyncClient`` over
+aiohttp, all in one asyncio loop of this process); they log in through the
+login form. The synchronous client starts a thread per received event, which
+with 200 clients made this process, not the servers, set the pace.
 
 Two phases per run: *paced* (``--rate`` messages per second from rotating
 senders) gives the latency of each delivery (send → receipt, p50/p99) and of
@@ -17,26 +19,22 @@ back to back and gives messages per second fully delivered to everyone. Every
 delivery is counted: ``lost`` must be 0. Bounded in time; loopback only.
 """
 
-from gevent import monkey
+import argparse
+import asyncio
+import os
+import resource
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
-monkey.patch_all()
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import secrets  # noqa: E402
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from contextlib import ExitStack, contextmanager  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import gevent  # noqa: E402
-import requests  # noqa: E402
-import socketio  # noqa: E402
-from gevent.pool import Pool  # noqa: E402
+import aiohttp
+import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -144,15 +142,19 @@ def private_redis():
         proc.wait(10)
 
 
-def login(base: str, email: str) -> str:
-    s = requests.Session()
-    page = s.get(f"{base}/login", timeout=TIMEOUT).text
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    resp = s.post(f"{base}/login", data={"email": email, "password": PASSWORD,
-                                         "csrf_token": token},
-                  allow_redirects=False, timeout=TIMEOUT)
-    assert resp.status_code == 302, resp.status_code
-    return "; ".join(f"{c.name}={c.value}" for c in s.cookies)
+async def login(base: str, email: str) -> str:
+    """Log in through the real form; the session cookie as a Cookie header."""
+    jar = aiohttp.CookieJar(unsafe=True)  # unsafe: keep cookies of an IP address
+    async with aiohttp.ClientSession(cookie_jar=jar,
+                                     timeout=aiohttp.ClientTimeout(total=TIMEOUT)) as http:
+        async with http.get(f"{base}/login") as resp:
+            page = await resp.text()
+        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        async with http.post(f"{base}/login", allow_redirects=False,
+                             data={"email": email, "password": PASSWORD,
+                                   "csrf_token": token}) as resp:
+            assert resp.status == 302, resp.status
+        return "; ".join(f"{c.key}={c.value}" for c in http.cookie_jar)
 
 
 # --- one run ---------------------------------------------------------------------------
@@ -161,17 +163,17 @@ def login(base: str, email: str) -> str:
 class Receiver:
     """A connected client recording when each benchmark message arrived."""
 
-    def __init__(self, base: str, cookie: str, activity_id: int) -> None:
+    def __init__(self) -> None:
         self.arrivals: dict[int, float] = {}
-        self.sio = socketio.Client(reconnection=False, request_timeout=TIMEOUT)
+        self.sio = socketio.AsyncClient(reconnection=False, request_timeout=TIMEOUT)
         self.sio.on("message", self._on_message, namespace="/chat")
-        # websocket-client checks the UTF-8 of every frame in pure Python (without
-        # wsaccel): with 200 clients in this one process that check, not the server,
-        # would set the pace and starve the clients' ping replies
-        self.sio.eio.websocket_extra_options = {"origin": base, "skip_utf8_validation": True}
-        self.sio.connect(base, headers={"Cookie": cookie}, namespaces=["/chat"],
-                         transports=["websocket"], wait_timeout=TIMEOUT,
-                         auth={"activity": activity_id, "group": None})
+
+    async def connect(self, base: str, cookie: str, activity_id: int) -> "Receiver":
+        await self.sio.connect(base, headers={"Cookie": cookie, "Origin": base},
+                               namespaces=["/chat"], transports=["websocket"],
+                               wait_timeout=TIMEOUT,
+                               auth={"activity": activity_id, "group": None})
+        return self
 
     def _on_message(self, data: dict) -> None:
         body = data.get("body", "")
@@ -179,40 +181,42 @@ class Receiver:
             self.arrivals[int(body.split()[1])] = time.perf_counter()
 
 
-def connect_all(bases: list[str], emails: list[str], activity_id: int,
-                n: int) -> tuple[list[Receiver], list[str]]:
+async def connect_all(bases: list[str], emails: list[str], activity_id: int,
+                      n: int) -> tuple[list[Receiver], list[str]]:
     """Log in and connect ``n`` clients; the connected ones and why the others failed."""
-    pool = Pool(20)
+    gate = asyncio.Semaphore(20)
 
-    def one(i: int) -> Receiver | str:
+    async def one(i: int) -> Receiver | str:
         base = bases[i % len(bases)]
-        try:
-            return Receiver(base, login(base, emails[i]), activity_id)
-        except Exception as err:  # counted, not fatal
-            return f"{type(err).__name__}: {err}"
+        async with gate:
+            try:
+                return await Receiver().connect(base, await login(base, emails[i]), activity_id)
+            except Exception as err:  # counted, not fatal
+                return f"{type(err).__name__}: {err}"
 
-    results = pool.map(one, range(n))
+    results = await asyncio.gather(*(one(i) for i in range(n)))
     return ([r for r in results if isinstance(r, Receiver)],
             [r for r in results if isinstance(r, str)])
 
 
-def run(bases: list[str], emails: list[str], activity_id: int, n: int, messages: int,
-        rate: float, burst: int) -> dict:
+async def run(bases: list[str], emails: list[str], activity_id: int, n: int, messages: int,
+              rate: float, burst: int) -> dict:
     """Connect ``n`` clients spread over ``bases``, then measure both phases."""
     t_connect = time.perf_counter()
-    clients, errors = connect_all(bases, emails, activity_id, n)
+    clients, errors = await connect_all(bases, emails, activity_id, n)
     t_connect = time.perf_counter() - t_connect
     print(f"  {n} clients: {len(clients)} connected in {t_connect:.1f} s"
           + (f"; first failure: {errors[0]}" if errors else ""), file=sys.stderr, flush=True)
     if not clients:
         raise RuntimeError(f"no client connected ({errors[0] if errors else '?'})")
-    gevent.sleep(1.0)  # let presence notices settle
+    await asyncio.sleep(1.0)  # let presence notices settle
     sent: dict[int, float] = {}
     acked: dict[int, float] = {}
     failures: list[str] = []
+    tasks: list[asyncio.Task] = []
     tag = secrets.token_hex(4)  # client ids unique per run: the server drops a repeated one
 
-    def send(seq: int) -> None:
+    async def send(seq: int) -> None:
         sender = clients[seq % len(clients)]
 
         def ack(resp: dict) -> None:
@@ -221,31 +225,36 @@ def run(bases: list[str], emails: list[str], activity_id: int, n: int, messages:
             else:
                 failures.append(resp.get("error", "?"))
 
+        sent[seq] = time.perf_counter()
         try:
-            sender.sio.emit("send", {"client_id": f"bench-{tag}-{seq:08d}", "body": f"bench {seq}"},
-                            namespace="/chat", callback=ack)
+            await sender.sio.emit("send", {"client_id": f"bench-{tag}-{seq:08d}",
+                                           "body": f"bench {seq}"},
+                                  namespace="/chat", callback=ack)
         except Exception as err:  # e.g. the sender was dropped: the message is not sent
+            sent.pop(seq, None)
             failures.append(f"{type(err).__name__}: {err}")
-        else:
-            sent[seq] = time.perf_counter()
 
-    def wait_all(seqs: range) -> float:
+    async def wait_all(seqs: range) -> float:
         want = [s for s in seqs if s in sent]
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
             if (all(s in c.arrivals for c in clients for s in want)
                     and all(s in acked for s in want)):
                 break
-            gevent.sleep(0.01)
+            await asyncio.sleep(0.01)
         return max((c.arrivals.get(s, 0.0) for c in clients for s in want), default=0.0)
 
     # paced phase
     interval = 1.0 / rate
     start = time.perf_counter()
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     for seq in range(messages):
-        gevent.sleep(max(0.0, start + seq * interval - time.perf_counter()))
-        send(seq)
-    wait_all(range(messages))
+        await asyncio.sleep(max(0.0, start + seq * interval - time.perf_counter()))
+        tasks.append(asyncio.create_task(send(seq)))
+    await asyncio.gather(*tasks)
+    await wait_all(range(messages))
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    paced_s = time.perf_counter() - start
     paced = [s for s in range(messages) if s in sent]
     per_delivery = [c.arrivals[s] - sent[s] for c in clients for s in paced if s in c.arrivals]
     to_last = [max(c.arrivals.get(s, float("inf")) for c in clients) - sent[s] for s in paced]
@@ -253,14 +262,14 @@ def run(bases: list[str], emails: list[str], activity_id: int, n: int, messages:
     # burst phase
     first = messages
     t0 = time.perf_counter()
-    for seq in range(first, first + burst):
-        send(seq)
-    t_end = wait_all(range(first + burst))
+    await asyncio.gather(*(send(seq) for seq in range(first, first + burst)))
+    t_end = await wait_all(range(first + burst))
     dropped = sum(1 for c in clients if not c.sio.connected)
     delivered = sum(len(c.arrivals) for c in clients)
     expected = len(clients) * len(sent)  # every sent message to every connected client
-    # all at once: each close waits up to 3 s for a close frame the server does not send
-    gevent.joinall([gevent.spawn(c.sio.disconnect) for c in clients], timeout=10)
+    await asyncio.wait_for(asyncio.gather(*(c.sio.disconnect() for c in clients),
+                                          return_exceptions=True), timeout=20)
+    client_cpu = (cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) / paced_s
     return {
         "clients": n, "not_connected": n - len(clients), "dropped": dropped,
         "connect_s": t_connect, "messages": messages + burst, "delivered": delivered,
@@ -269,6 +278,7 @@ def run(bases: list[str], emails: list[str], activity_id: int, n: int, messages:
         "last_p99": percentile(to_last, 0.99) * 1000,
         "ack_p50": percentile(ack_times, 0.5) * 1000,
         "burst_mps": burst / (t_end - t0) if t_end > t0 else float("nan"),
+        "client_cpu": client_cpu * 100,
     }
 
 
@@ -314,8 +324,8 @@ def main() -> None:
                     with ExitStack() as servers:
                         bases = [servers.enter_context(socket_process(e, args.server_log))
                                  for e in procs]
-                        result = run(bases, emails, activity_id, n, args.messages, args.rate,
-                                     args.burst)
+                        result = asyncio.run(run(bases, emails, activity_id, n,
+                                                 args.messages, args.rate, args.burst))
                 except Exception as err:
                     result = {"clients": n, "error": f"{type(err).__name__}: {err}"}
                 result["topology"] = topology
@@ -326,7 +336,7 @@ def main() -> None:
 
     head = ("topology", "clients", "not connected", "dropped", "msgs", "deliveries", "lost",
             "refused", "p50 ms", "p99 ms", "last p99 ms", "ack p50 ms", "burst msg/s",
-            "connect s")
+            "connect s", "client CPU %")
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
@@ -338,13 +348,14 @@ def main() -> None:
                      str(r["dropped"]), str(r["messages"]), str(r["delivered"]),
                      str(r["lost"]), str(r["refused"]), f"{r['p50']:.1f}", f"{r['p99']:.1f}",
                      f"{r['last_p99']:.1f}", f"{r['ack_p50']:.1f}", f"{r['burst_mps']:.0f}",
-                     f"{r['connect_s']:.1f}"]
+                     f"{r['connect_s']:.1f}", f"{r['client_cpu']:.0f}"]
         print("| " + " | ".join(cells) + " |")
     print(f"\nPaced phase: {args.messages} messages at {args.rate:g}/s from rotating senders; "
           f"burst: {args.burst} back to back. Latencies are send → receipt per delivery; "
           f"'last p99' is send → last receiver. 'lost' counts deliveries to connected "
           f"clients that never came; 'not connected' clients that failed to connect, "
-          f"'dropped' ones disconnected by the end, 'refused' sends refused or not sent.")
+          f"'dropped' ones disconnected by the end, 'refused' sends refused or not sent; "
+          f"'client CPU %' is this process's CPU (of one core) during the paced phase.")
 
 
 if __name__ == "__main__":
