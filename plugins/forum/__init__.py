@@ -50,7 +50,7 @@ def register_capabilities():
                    writes=True),
         Capability("forum.moderate",
                    _l("Pin, lock, edit and delete any post in forums one can read"),
-                   STAFF, "group"),
+                   STAFF, "group", writes=True),
         Capability("forum.subscribe", _l("Subscribe to forums and choose how mail arrives"),
                    ALL, "group"),
     ]

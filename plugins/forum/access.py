@@ -64,7 +64,7 @@ def discussion_or_404(activity: Activity, discussion_id: int) -> Discussion:
         abort(404)
     if activity.separate and discussion.group_id is not None:
         check_group_access(activity, discussion.group_id)  # finds the group loaded
-    if discussion.deleted_at is not None and not can_moderate(activity, discussion.group_id):
+    if discussion.deleted_at is not None and not sees_deleted(activity, discussion.group_id):
         abort(404)
     return discussion
 
@@ -79,8 +79,20 @@ def post_or_404(activity: Activity, post_id: int) -> Post:
 
 
 def can_moderate(activity: Activity, group_id: int | None) -> bool:
-    """Pin, lock, edit and delete any post."""
+    """Pin, lock, edit and delete any post (managers only, once the group or the
+    programme has ended)."""
     return can(current_user, "forum.moderate", activity.programme_id, group_id)
+
+
+def sees_deleted(activity: Activity, group_id: int | None) -> bool:
+    """Moderators see deleted posts and discussions, also after the group has ended."""
+    return can(current_user, "forum.moderate", activity.programme_id, group_id, as_reader=True)
+
+
+def can_write(activity: Activity, group_id: int | None) -> bool:
+    """Write in the forum at all (reply, edit one's own posts): not for mentors and
+    mentees once their group or the programme has ended."""
+    return can(current_user, "forum.reply", activity.programme_id, group_id)
 
 
 def can_start(activity: Activity, group_id: int | None) -> bool:
@@ -129,6 +141,8 @@ def post_rights(activity: Activity, group_id: int | None,
     """The rights of the current user on posts of one discussion (which they can see),
     decided with one capability check whatever the number of posts."""
     moderate = can_moderate(activity, group_id)
+    oversee = moderate or sees_deleted(activity, group_id)
+    writes = moderate or can_write(activity, group_id)
     me = current_user.id if current_user.is_authenticated else None
     window = edit_window(activity.programme_id)
     now = utcnow()
@@ -136,8 +150,8 @@ def post_rights(activity: Activity, group_id: int | None,
     for post in posts:
         mine = me is not None and post.author_id == me
         editable = post.deleted_at is None and (
-            moderate or (mine and now < post.created_at + window))
-        rights[post.id] = _RIGHTS[editable, mine or moderate]
+            moderate or (mine and writes and now < post.created_at + window))
+        rights[post.id] = _RIGHTS[editable, mine or oversee]
     return rights
 
 
@@ -151,7 +165,8 @@ def _rights(activity: Activity, post: Post) -> PostRights:
 
 
 def can_edit(activity: Activity, post: Post) -> bool:
-    """Authors inside the edit window, moderators at any time; never deleted posts."""
+    """Authors inside the edit window, moderators at any time; never deleted posts,
+    and no one but managers once the group or the programme has ended."""
     return _rights(activity, post).edit
 
 

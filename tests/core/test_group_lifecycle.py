@@ -164,3 +164,42 @@ def test_can_needs_no_query_when_group_and_programme_objects_are_given(space, qu
         assert not can(space.mentor_a, "forum.reply", prog, g)
         assert not can(space.mentor_a, "documents.upload", prog, g)
     assert counter.count == 0
+
+
+def test_ended_group_freezes_forum_posts_but_moderators_still_see_deleted_ones(space, login_as):
+    from plugins.forum.models import Discussion, Post
+
+    mentee, mentor = login_as(space.mentee_a), login_as(space.mentor_a)
+    assert reply(mentee, space) == 302
+    opening, answer = db.session.scalars(db.select(Post).where(
+        Post.discussion_id == space.discussion_id).order_by(Post.id)).all()
+    assert mentee.post(f"/forum/{space.forum.id}/posts/{answer.id}/delete").status_code == 302
+    set_group(space.g, "closed")
+    edit_url = f"/forum/{space.forum.id}/posts/{opening.id}/edit"
+    # the author is still inside the edit window, but the group has ended
+    resp = mentee.get(edit_url, follow_redirects=True)
+    assert "This group or programme has ended" in resp.get_data(as_text=True)
+    resp = mentee.post(edit_url, data={"body": "Changed", "title": "Hello", "version": "1",
+                                       "action": "post"})
+    assert resp.status_code == 200 and "This group or programme has ended" in resp.get_data(
+        as_text=True)
+    assert refused(mentee.post(f"/forum/{space.forum.id}/posts/{opening.id}/delete")
+                   .status_code)
+    assert refused(mentor.post(f"/forum/{space.forum.id}/posts/{opening.id}/delete")
+                   .status_code)
+    assert refused(mentor.post(f"/forum/{space.forum.id}/d/{space.discussion_id}/pin")
+                   .status_code)
+    db.session.expire_all()
+    assert db.session.get(Post, opening.id).body_source == "First post"
+    assert db.session.get(Post, opening.id).deleted_at is None
+    assert db.session.get(Discussion, space.discussion_id).pinned is False
+    page = mentee.get(f"/forum/{space.forum.id}/d/{space.discussion_id}").get_data(as_text=True)
+    assert edit_url not in page
+    # the mentor still reads what was deleted (a moderator's view), without the buttons
+    page = mentor.get(f"/forum/{space.forum.id}/d/{space.discussion_id}").get_data(as_text=True)
+    assert "A reply" in page and edit_url not in page
+    assert f"/forum/{space.forum.id}/d/{space.discussion_id}/pin" not in page
+    # the manager keeps moderating
+    manager = login_as(space.manager)
+    assert manager.post(f"/forum/{space.forum.id}/d/{space.discussion_id}/pin").status_code \
+        == 302

@@ -19,6 +19,7 @@ from plugins.forum.access import (
     discussion_or_404,
     forum_or_404,
     post_or_404,
+    sees_deleted,
 )
 from plugins.forum.forms import ReplyForm
 from plugins.forum.models import Post
@@ -52,6 +53,7 @@ def discussion(activity_id: int, discussion_id: int):
         "reply": can_reply(activity, disc),
         "attach": can_attach(activity, disc.group_id),
         "moderate": can_moderate(activity, disc.group_id),
+        "see_deleted": sees_deleted(activity, disc.group_id),
     }
     html = render_template(
         "forum/discussion.html", activity=activity, programme=programme,

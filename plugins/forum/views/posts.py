@@ -16,9 +16,11 @@ from plugins.forum.access import (
     can_edit,
     can_moderate,
     can_see_history,
+    can_write,
     edit_deadline,
     forum_or_404,
     post_or_404,
+    sees_deleted,
 )
 from plugins.forum.forms import EditForm
 from plugins.forum.models import Attachment, Post, Revision
@@ -41,12 +43,15 @@ def edit(activity_id: int, post_id: int):
     form = EditForm()
     blocked = None
     if not can_edit(activity, post):
-        if post.author_id != current_user.id and not can_moderate(activity,
-                                                                  post.discussion.group_id):
+        group_id = post.discussion.group_id
+        if post.author_id != current_user.id and not sees_deleted(activity, group_id):
             abort(404)
-        blocked = (_("This post has been deleted; it cannot be edited any more.")
-                   if post.deleted_at is not None
-                   else _("The time for editing this post is over."))
+        if post.deleted_at is not None:
+            blocked = _("This post has been deleted; it cannot be edited any more.")
+        elif not can_write(activity, group_id):
+            blocked = _("This group or programme has ended: its posts stay as they are.")
+        else:
+            blocked = _("The time for editing this post is over.")
         if request.method == "GET":
             flash(blocked, "error")
             return _back(activity.id, post)
@@ -131,6 +136,6 @@ def download(activity_id: int, attachment_id: int):
     activity = forum_or_404(activity_id)
     attachment = db.session.get(Attachment, attachment_id) or abort(404)
     post = post_or_404(activity, attachment.post_id)
-    if post.deleted_at is not None and not can_moderate(activity, post.discussion.group_id):
+    if post.deleted_at is not None and not sees_deleted(activity, post.discussion.group_id):
         abort(404)
     return serve(attachment.file)
