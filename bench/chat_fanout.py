@@ -301,6 +301,7 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = []
+    database = (args.database_url or "sqlite").split(":")[0].split("+")[0]
     with tempfile.TemporaryDirectory(prefix="chat-bench-") as tmp, ExitStack() as stack:
         instance = Path(tmp) / "instance"
         activity_id, emails = prepare(instance, args.database_url, max(args.clients))
@@ -330,22 +331,24 @@ def main() -> None:
                 except Exception as err:
                     result = {"clients": n, "error": f"{type(err).__name__}: {err}"}
                 result["topology"] = topology
+                result["database"] = database
                 rows.append(result)
                 print(f"  done: {topology}, {n} clients"
                       + (f" (failed: {result['error']})" if "error" in result else ""),
                       file=sys.stderr, flush=True)
 
-    head = ("topology", "clients", "not connected", "dropped", "msgs", "deliveries", "lost",
-            "refused", "p50 ms", "p99 ms", "last p99 ms", "ack p50 ms", "ack p99 ms", "burst msg/s",
-            "connect s", "client CPU %")
+    head = ("topology", "database", "clients", "not connected", "dropped", "msgs", "deliveries",
+            "lost", "refused", "p50 ms", "p99 ms", "last p99 ms", "ack p50 ms", "ack p99 ms",
+            "burst msg/s", "connect s", "client CPU %")
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
         if "error" in r:
-            cells = [r["topology"], str(r["clients"]), f"run failed: {r['error']}"]
+            cells = [r["topology"], r["database"], str(r["clients"]),
+                     f"run failed: {r['error']}"]
             cells += [""] * (len(head) - len(cells))
         else:
-            cells = [r["topology"], str(r["clients"]), str(r["not_connected"]),
+            cells = [r["topology"], r["database"], str(r["clients"]), str(r["not_connected"]),
                      str(r["dropped"]), str(r["messages"]), str(r["delivered"]),
                      str(r["lost"]), str(r["refused"]), f"{r['p50']:.1f}", f"{r['p99']:.1f}",
                      f"{r['last_p99']:.1f}", f"{r['ack_p50']:.1f}", f"{r['ack_p99']:.1f}",
