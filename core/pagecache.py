@@ -11,6 +11,11 @@ page a miss; nothing a user did can be missing from a page they get next.
 Views opt in with ``@cached_page`` below their permission check, so that the
 check runs on every request. Pages with pending flash messages are neither served
 from nor stored in the cache.
+
+A logged-in request reads the counter along with the user (``version_column``,
+``remember_version``), so a cache hit costs that one statement. The same value
+validates ``VersionedFacts``: small facts most pages need (which plugins a
+programme disabled) kept in the process while nothing is written.
 """
 
 from __future__ import annotations
@@ -19,14 +24,15 @@ import functools
 import hashlib
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, make_response, request, session
+from flask import Flask, current_app, g, has_app_context, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import event, inspect, text
+from sqlalchemy import column, event, inspect, select, table, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.extensions import db
@@ -116,6 +122,8 @@ def _count_write(conn: Any, _cursor: Any, statement: str, _params: Any, _context
     if conn.engine.url not in _READY or "alembic_version" in statement[:40]:
         return
     conn.info["ementoring_bumped"] = True
+    if has_app_context():  # this request's remembered value is out of date now
+        g.pop("_page_version", None)
     # a cursor of its own: the statement's cursor may still hold rows or a rowcount
     cursor = conn.connection.driver_connection.cursor()
     try:
@@ -126,6 +134,90 @@ def _count_write(conn: Any, _cursor: Any, statement: str, _params: Any, _context
 
 def _forget_bump(conn: Any, *_args: Any) -> None:
     conn.info.pop("ementoring_bumped", None)
+
+
+_COUNTER = table(COUNTER_TABLE, column("id"), column("n"))
+_VERSION = select(_COUNTER.c.n).where(_COUNTER.c.id == 1).scalar_subquery()
+
+
+def version_column() -> Any:
+    """The counter's value as a scalar subquery, for the first statement of a request
+    (the user's) to read along; None while the database has no counter table.
+    Pass what it read to ``remember_version``."""
+    if db.engine.url not in _READY:
+        return None
+    return _VERSION
+
+
+def remember_version(version: int | None) -> None:
+    """Keep the counter value read by the request's first statement, so that
+    ``request_version`` needs no statement of its own. Being read before anything a
+    view reads, it is never newer than the data a page shows; a write made by this
+    request after it forgets it (see ``_count_write``)."""
+    if version is not None:
+        g._page_version = version
+
+
+def known_version() -> int | None:
+    """The counter value remembered for this request, or None (not read along with
+    the user, or this request has written since)."""
+    return g.get("_page_version") if has_app_context() else None
+
+
+class VersionedFacts:
+    """Small facts read from the database (plain values, never ORM objects), kept in
+    this process while the change counter keeps the value they were read under.
+
+    A fact is labelled with the counter value remembered at the start of the request
+    that read it, which is never newer than the fact; any later write anywhere moves
+    the counter, so a fact is only reused while it is what the database would say.
+    Without a remembered value (anonymous requests, a request that wrote) nothing is
+    kept and every look-up reads. Only the facts of one counter value are kept.
+    """
+
+    MAX_ITEMS = 10_000
+
+    def __init__(self) -> None:
+        self._state: tuple[int | None, dict[Any, Any]] = (None, {})
+        _ALL_FACTS.add(self)
+
+    def get(self, key: Any, load: Callable[[], Any]) -> Any:
+        """The fact under ``key``: kept if still current, else ``load()``."""
+        version = known_version()
+        if version is None:
+            return load()
+        kept_version, facts = self._state
+        if kept_version == version and key in facts:
+            return facts[key]
+        value = load()
+        if known_version() != version:  # written while loading: keep nothing
+            return value
+        if kept_version != version:
+            facts = {}
+            self._state = (version, facts)
+        if len(facts) < self.MAX_ITEMS:
+            facts[key] = value
+        return value
+
+    def clear(self) -> None:
+        """Forget every fact."""
+        self._state = (None, {})
+
+
+_ALL_FACTS: weakref.WeakSet[VersionedFacts] = weakref.WeakSet()
+
+
+def forget_facts() -> None:
+    """Empty every ``VersionedFacts`` of this process (the next look-ups read)."""
+    for facts in list(_ALL_FACTS):
+        facts.clear()
+
+
+def request_version() -> int | None:
+    """The counter's value at the start of this request (read along with the user),
+    else now (see ``current_version``)."""
+    version = g.get("_page_version")
+    return version if version is not None else current_version()
 
 
 def current_version() -> int | None:
@@ -153,6 +245,11 @@ def ensure_counter() -> None:
         db.session.execute(text(f"INSERT INTO {COUNTER_TABLE} (id, n) VALUES (1, :n)"),
                            {"n": start})
         db.session.commit()
+        # a new row restarts the count: nothing kept under an old value may match
+        forget_facts()
+        store = current_app.extensions.get("ementoring.pages")
+        if store is not None:
+            store.clear()
     _READY.add(db.engine.url)
 
 
@@ -174,7 +271,7 @@ def cached_page(view: Callable) -> Callable:
         if (ttl <= 0 or request.method != "GET" or not current_user.is_authenticated
                 or session.get("_flashes")):
             return view(*args, **kwargs)
-        version = current_version()
+        version = request_version()
         if version is None:
             return view(*args, **kwargs)
         store: PageStore = current_app.extensions["ementoring.pages"]

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm.util import identity_key
 
 from core.declarations import Capability
 from core.extensions import db
@@ -51,14 +52,56 @@ def role_in(user: Any, programme_id: int | None) -> str | None:
     return cache[key].get(programme_id)
 
 
+def access_columns() -> tuple[Any, Any]:
+    """Two scalar subqueries, correlated to ``User.id``, that read a user's roles and
+    mentoring groups along with the user row (see ``remember_access``)."""
+    from sqlalchemy import String, cast, func
+
+    from core.models import GroupMember, Membership, MentoringGroup, User
+
+    roles = db.select(func.aggregate_strings(
+        cast(Membership.programme_id, String) + ":" + Membership.role, ",")
+    ).where(Membership.user_id == User.id).scalar_subquery()
+    groups = db.select(func.aggregate_strings(
+        cast(GroupMember.group_id, String) + ":" + cast(MentoringGroup.programme_id, String),
+        ",")
+    ).join(MentoringGroup, MentoringGroup.id == GroupMember.group_id).where(
+        GroupMember.user_id == User.id).scalar_subquery()
+    return roles, groups
+
+
+def _pairs(text: str | None) -> list[tuple[int, str]]:
+    pairs = []
+    for item in (text or "").split(","):
+        key, _, value = item.partition(":")
+        if key:
+            pairs.append((int(key), value))
+    return pairs
+
+
+def remember_access(user_id: int, roles: str | None, groups: str | None) -> None:
+    """Fill this request's permission cache from the columns of ``access_columns``
+    (``"programme:role,…"`` and ``"group:programme,…"``), so that ``role_in`` and
+    ``group_ids`` need no statement of their own."""
+    cache = _cache()
+    cache[("roles", user_id)] = dict(_pairs(roles))
+    by_programme: dict[int, set[int]] = {}
+    for group_id, programme_id in _pairs(groups):
+        by_programme.setdefault(int(programme_id), set()).add(group_id)
+    cache[("all_groups", user_id)] = {pid: frozenset(ids) for pid, ids in by_programme.items()}
+
+
 def group_ids(user: Any, programme_id: int) -> frozenset[int]:
     """Ids of the user's mentoring groups in a programme."""
     from core.models import GroupMember, MentoringGroup
 
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    key = ("groups", user.id, programme_id)
     cache = _cache()
+    known = cache.get(("all_groups", user.id))
+    if known is not None:
+        return known.get(programme_id, frozenset())
+    key = ("groups", user.id, programme_id)
     if key not in cache:
         cache[key] = frozenset(
             db.session.execute(
@@ -90,12 +133,16 @@ def _pid(obj: Any) -> int | None:
 
 def _programme_open(programme: Any, programme_id: int) -> bool:
     """True while the programme is active and its end date has not passed."""
-    if getattr(programme, "status", None) is None:  # an id: one cached query per request
+    if getattr(programme, "status", None) is None:
+        # an id: the row if this request has it loaded, else one cached query
+        from core.models import Programme
+
+        loaded = db.session.identity_map.get(identity_key(Programme, programme_id))
+        if loaded is not None and "status" in loaded.__dict__ and "ends_on" in loaded.__dict__:
+            return _open(loaded.status, loaded.ends_on)
         key = ("programme_open", programme_id)
         cache = _cache()
         if key not in cache:
-            from core.models import Programme
-
             row = db.session.execute(
                 db.select(Programme.status, Programme.ends_on).where(Programme.id == programme_id)
             ).first()

@@ -12,6 +12,7 @@ from flask import current_app, g
 from core import hookspecs
 from core.declarations import ActivityType, Capability, SessionType, Setting
 from core.extensions import db
+from core.pagecache import VersionedFacts
 
 ENTRY_POINT_GROUP = "ementoring.plugins"
 CORE = "core"
@@ -36,6 +37,8 @@ class PluginRegistry:
         self.event_labels: dict[str, Any] = {}
         self.blueprint_plugins: dict[str, str] = {}
         self._relays: dict[tuple[str, frozenset[str]], Any] = {}
+        # what programmes disabled, kept while nothing is written (read on most pages)
+        self._facts = VersionedFacts()
 
     # -- loading ---------------------------------------------------------
     def load(self, extra: Iterable[Any] = ()) -> None:
@@ -99,17 +102,9 @@ class PluginRegistry:
         """Names of plugins disabled in a programme, cached for the request."""
         if programme_id is None:
             return frozenset()
-        from core.models import ProgrammePlugin
-
         cache = g.get("_disabled_plugins")
-        if cache is None:  # one query for every programme: the table is small
-            found: dict[int, set[str]] = {}
-            for pid, name in db.session.execute(
-                db.select(ProgrammePlugin.programme_id, ProgrammePlugin.plugin).where(
-                    ProgrammePlugin.enabled.is_(False))
-            ).all():
-                found.setdefault(pid, set()).add(name)
-            cache = g._disabled_plugins = {pid: frozenset(n) for pid, n in found.items()}
+        if cache is None:
+            cache = g._disabled_plugins = self._facts.get("disabled", _read_disabled)
         return cache.get(programme_id, frozenset())
 
     def is_enabled(self, programme_id: int | None, plugin: str) -> bool:
@@ -153,6 +148,19 @@ class PluginRegistry:
     def session_types_for(self, programme_id: int) -> list[SessionType]:
         """Session types whose plugin is enabled in the programme."""
         return [t for t in self.session_types.values() if self.is_enabled(programme_id, t.plugin)]
+
+
+def _read_disabled() -> dict[int, frozenset[str]]:
+    """Plugins disabled per programme: one query for every programme (the table is small)."""
+    from core.models import ProgrammePlugin
+
+    found: dict[int, set[str]] = {}
+    for pid, name in db.session.execute(
+        db.select(ProgrammePlugin.programme_id, ProgrammePlugin.plugin).where(
+            ProgrammePlugin.enabled.is_(False))
+    ).all():
+        found.setdefault(pid, set()).add(name)
+    return {pid: frozenset(n) for pid, n in found.items()}
 
 
 class _Relay:

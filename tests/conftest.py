@@ -157,8 +157,10 @@ class QueryCounter:
 
 @contextmanager
 def count_queries() -> Iterator[QueryCounter]:
-    """Count SQL statements issued inside the block."""
+    """Count SQL statements issued inside the block, with nothing kept from earlier
+    requests in ``VersionedFacts``: the count is then the same whatever ran before."""
     counter = QueryCounter()
+    pagecache.forget_facts()
 
     def _before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
         if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):

@@ -2,16 +2,55 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core.extensions import db, login_manager
 
+_STATEMENTS: dict[bool, Any] = {}
+
+
+def _user_statement() -> Any:
+    """The user row, their roles and groups, and (once the table exists) the page
+    cache's counter: what every logged-in request needs, in one statement."""
+    from sqlalchemy import bindparam, null
+
+    from core import pagecache
+    from core.models import User
+    from core.permissions import access_columns
+
+    version = pagecache.version_column()
+    ready = version is not None
+    if ready not in _STATEMENTS:
+        roles, groups = access_columns()
+        _STATEMENTS[ready] = db.select(User, roles, groups,
+                                       version if ready else null()).where(
+            User.id == bindparam("uid"))
+    return _STATEMENTS[ready]
+
+
+def load_user(user_id: int, token: str) -> Any:
+    """The active user with this id and session token, or None. Their roles, groups
+    and the page cache's counter come with the row and fill the request's caches."""
+    from core import pagecache
+    from core.permissions import remember_access
+
+    row = db.session.execute(_user_statement(), {"uid": user_id}).first()
+    if row is None:
+        return None
+    user, roles, groups, version = row
+    if not user.is_active or user.session_token != token:
+        return None
+    remember_access(user.id, roles, groups)
+    pagecache.remember_version(version)
+    return user
+
 
 def init_app(app: Flask) -> None:
     """Register the auth views and the user loader."""
     from core.auth.views import bp
-    from core.models import User
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -22,10 +61,7 @@ def init_app(app: Flask) -> None:
         uid, _, token = user_key.partition(":")
         if not uid.isdigit():
             return None
-        user = db.session.get(User, int(uid))
-        if user is None or not user.is_active or user.session_token != token:
-            return None
-        return user
+        return load_user(int(uid), token)
 
     app.register_blueprint(bp)
 
