@@ -93,7 +93,7 @@ def thread_page(activity: Activity, discussion: Discussion, user: Any,
                 seen: int) -> tuple[Any, list[PostView]]:
     """The pagination object (its items are post ids) and the posts of this page."""
     page = paginate(db.select(Post.id).where(Post.discussion_id == discussion.id)
-                    .order_by(Post.id), per_page=posts_per_page())
+                    .order_by(Post.id), per_page=posts_per_page(), count_with_items=True)
     ids = page.items
     if not ids:
         return page, []

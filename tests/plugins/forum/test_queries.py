@@ -71,6 +71,36 @@ def test_discussion_page_queries_do_not_grow_with_posts(app, world, make, login_
     assert "form-193.pdf" in page and "edited once" in page
 
 
+def test_discussion_page_costs_at_most_ten_statements_uncached(app, world, make, login_as,
+                                                              queries):
+    """The whole request, page cache off and nothing kept from earlier requests: the
+    user with their roles, groups and the change counter, the disabled plugins, the
+    activity, the forum's five, the page's ids with their total, the unread messages.
+    Staff also get the documents plugin's "File into …" actions on attachments (three
+    statements: groups, filed copies, folders)."""
+    forum = make.activity(world["programme"], "forum", plugin="forum", title="Forum",
+                          group_mode="separate")
+    big = _discussion(forum, world, 60, "Big")
+    big.group_id = world["group_a"].id
+    db.session.commit()
+    url = f"/forum/{forum.id}/d/{big.id}"
+    app.config["PAGE_CACHE_SECONDS"] = 0
+    try:
+        for who, most in (("mentee_a2", 10), ("mentor_a", 13), ("manager", 13)):
+            c = login_as(world[who])
+            c.get(url)
+            with client_context(c), queries() as q:
+                assert c.get(url).status_code == 200
+            assert q.count <= most, (who, [" ".join(s.split())[:70] for s in q.statements])
+    finally:
+        app.config["PAGE_CACHE_SECONDS"] = 30
+
+
+def client_context(client):  # noqa: ANN001, ANN201
+    """A fresh app context for the client's next request, as in production."""
+    return client.application.app_context()
+
+
 def _forum_statements(client, url: str) -> tuple[list[str], str]:
     """The statements issued from the forum plugin's code while ``client`` gets ``url``
     (in a fresh app context, as in production)."""
