@@ -9,7 +9,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import and_, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from core.declarations import SessionType
 from core.events import emit
@@ -116,7 +116,8 @@ def user_sessions(user: Any, start: datetime | None = None, end: datetime | None
         .where(or_(member, MentoringSession.programme_id.in_(managed)),
                MentoringSession.starts_at.is_not(None),
                MentoringSession.status.in_(statuses))
-        .options(selectinload(MentoringSession.group), selectinload(MentoringSession.programme))
+        # many-to-one: joined into the same statement rather than two more
+        .options(joinedload(MentoringSession.group), joinedload(MentoringSession.programme))
         .order_by(MentoringSession.starts_at, MentoringSession.id)
     )
     if start is not None:

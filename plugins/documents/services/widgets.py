@@ -9,6 +9,7 @@ from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import bindparam
+from sqlalchemy.orm.util import identity_key
 
 from core.declarations import NavItem, Widget
 from core.extensions import db
@@ -39,7 +40,12 @@ def _groups(programme_id: int, user: Any) -> list[MentoringGroup]:
     params: dict[str, Any] = {"pid": programme_id}
     restricted = not sees_all_groups(user, programme_id)
     if restricted:
-        params["ids"] = list(group_ids(user, programme_id)) or [-1]
+        ids = group_ids(user, programme_id)
+        # the dashboard has loaded the user's own groups already: no statement then
+        loaded = [db.session.identity_map.get(identity_key(MentoringGroup, gid)) for gid in ids]
+        if all(grp is not None and "name" in grp.__dict__ for grp in loaded):
+            return sorted(loaded, key=lambda grp: grp.name)
+        params["ids"] = list(ids) or [-1]
     return list(db.session.execute(_groups_statement(restricted), params).scalars())
 
 
