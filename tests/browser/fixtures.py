@@ -48,3 +48,16 @@ def axe_violations(page) -> list[dict]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
         for v in result["violations"] if v["impact"] in ("serious", "critical")
     ]
+
+
+def log_in(page, base: str, email: str, password: str | None = None) -> None:
+    """Log in through the real login form and wait for the dashboard."""
+    if password is None:
+        from tests.factories import PASSWORD
+
+        password = PASSWORD
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/dashboard")

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.demo import build_demo
-from tests.browser.fixtures import axe_violations
+from tests.browser.fixtures import axe_violations, log_in
 from tests.conftest import run_server
 
 pytestmark = pytest.mark.browser
@@ -21,19 +21,12 @@ def demo_server(app):
         yield url
 
 
-def _login(page, url: str, email: str) -> None:
-    page.goto(f"{url}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{url}/dashboard")
-
 
 def test_mentor_logs_in_and_opens_the_course(page, demo_server):
     url = demo_server
     page.goto(f"{url}/login")
     assert axe_violations(page) == []
-    _login(page, url, "mentor1@demo.ementoring.test")
+    log_in(page, url, "mentor1@demo.ementoring.test", PASSWORD)
     expect(page.get_by_role("heading", name="My programmes")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Blended mentoring on employment").first.click()
@@ -47,7 +40,7 @@ def test_mentor_logs_in_and_opens_the_course(page, demo_server):
                                    "admin@demo.ementoring.test"])
 def test_each_demo_role_can_click_through(page, demo_server, email):
     url = demo_server
-    _login(page, url, email)
+    log_in(page, url, email, PASSWORD)
     page.get_by_role("link", name="Blended mentoring on employment").first.click() \
         if "admin" not in email else page.goto(f"{url}/admin/programmes")
     if "admin" in email:

@@ -6,24 +6,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.fixtures import axe_violations
-from tests.factories import PASSWORD
+from tests.browser.fixtures import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 
-
-def _login(page, base: str, user) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/dashboard")
 
 
 def test_live_room_shows_people_messages_and_acknowledged_sends(page, server, world, rooms,
                                                                clients):
     chat = rooms["shared"]
-    _login(page, server, world["mentor_a"])
+    log_in(page, server, world["mentor_a"].email)
     page.goto(f"{server}/chat/{chat.id}")
     people = page.locator("#chat-people")
     log = page.locator("#chat-log")

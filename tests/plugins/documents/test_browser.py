@@ -5,20 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.fixtures import axe_violations
+from tests.browser.fixtures import axe_violations, log_in
 from tests.conftest import run_server
-from tests.factories import PASSWORD
 from tests.plugins.documents.helpers import PDF, add_document
 
 pytestmark = pytest.mark.browser
 
-
-def _login(pg, url: str, user) -> None:
-    pg.goto(f"{url}/login")
-    pg.get_by_label("E-mail").fill(user.email)
-    pg.get_by_label("Password").fill(PASSWORD)
-    pg.get_by_role("button", name="Log in").click()
-    pg.wait_for_url(f"{url}/dashboard")
 
 
 def test_mentor_uploads_deletes_and_manager_restores(app, docs, page, tmp_path):
@@ -27,7 +19,7 @@ def test_mentor_uploads_deletes_and_manager_restores(app, docs, page, tmp_path):
     scan = tmp_path / "Smlouva – podepsaná.pdf"
     scan.write_bytes(PDF + b"signed")
     with run_server(app) as url:
-        _login(page, url, docs.mentor_a)
+        log_in(page, url, docs.mentor_a.email)
         page.goto(f"{url}/documents/folder/{docs.managing.id}")
         page.get_by_role("heading", name="Upload a document for Group A").wait_for()
         assert axe_violations(page) == []
@@ -50,7 +42,7 @@ def test_mentor_uploads_deletes_and_manager_restores(app, docs, page, tmp_path):
         assert axe_violations(page) == []
 
         manager = page.context.browser.new_context(bypass_csp=True).new_page()
-        _login(manager, url, docs.manager)
+        log_in(manager, url, docs.manager.email)
         manager.goto(f"{url}/documents/folder/{docs.managing.id}/groups/{docs.group_a.id}/trash")
         assert axe_violations(manager) == []
         manager.get_by_role("button", name="Restore").first.click()

@@ -8,9 +8,8 @@ from playwright.sync_api import expect
 
 from core.extensions import db
 from plugins.lessons.services.demo import build
-from tests.browser.fixtures import axe_violations
+from tests.browser.fixtures import axe_violations, log_in
 from tests.conftest import run_server
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -26,17 +25,10 @@ def course_server(app, world, make):
         yield url, prog
 
 
-def _login(pg, url, user):
-    pg.goto(f"{url}/login")
-    pg.get_by_label("E-mail").fill(user.email)
-    pg.get_by_label("Password").fill(PASSWORD)
-    pg.get_by_role("button", name="Log in").click()
-    pg.wait_for_url(f"{url}/dashboard")
-
 
 def test_mentee_reads_answers_and_pages_are_accessible(page, course_server, world):
     url, prog = course_server
-    _login(page, url, world["mentee_a2"])
+    log_in(page, url, world["mentee_a2"].email)
     assert axe_violations(page) == []
     page.goto(f"{url}/lessons/p/{prog.id}")
     expect(page.get_by_role("heading", name="Track for mentees")).to_be_visible()
@@ -62,7 +54,7 @@ def test_mentee_reads_answers_and_pages_are_accessible(page, course_server, worl
 
 def test_manager_pages_are_accessible(page, course_server, world):
     url, prog = course_server
-    _login(page, url, world["manager"])
+    log_in(page, url, world["manager"].email)
     page.goto(f"{url}/lessons/p/{prog.id}/progress")
     expect(page.get_by_role("columnheader", name="Own track")).to_be_visible()
     assert axe_violations(page) == []

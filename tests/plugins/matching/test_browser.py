@@ -9,19 +9,11 @@ from datetime import timedelta
 import pytest
 
 from core.extensions import db
-from tests.browser.fixtures import axe_violations
+from tests.browser.fixtures import axe_violations, log_in
 from tests.conftest import run_server
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-
-def _login(pg, url: str, user) -> None:
-    pg.goto(f"{url}/login")
-    pg.get_by_label("E-mail").fill(user.email)
-    pg.get_by_label("Password").fill(PASSWORD)
-    pg.get_by_role("button", name="Log in").click()
-    pg.wait_for_url(f"{url}/dashboard")
 
 
 def test_profile_request_accept_and_round(app, world, mx, make, page):
@@ -39,7 +31,7 @@ def test_profile_request_accept_and_round(app, world, mx, make, page):
     db.session.commit()
     pid = prog.id
     with run_server(app) as url:
-        _login(page, url, world["mentee_a"])
+        log_in(page, url, world["mentee_a"].email)
         page.goto(f"{url}/p/{pid}/matching/profile")
         assert axe_violations(page) == []
         page.get_by_label("Headline", exact=True).fill("Student of data science")
@@ -66,7 +58,7 @@ def test_profile_request_accept_and_round(app, world, mx, make, page):
         assert axe_violations(page) == []
 
         mentor = page.context.browser.new_context(bypass_csp=True).new_page()
-        _login(mentor, url, world["mentor_b"])
+        log_in(mentor, url, world["mentor_b"].email)
         mentor.goto(f"{url}/p/{pid}/matching")
         mentor.get_by_role("link", name="From Mentee A").click()
         assert axe_violations(mentor) == []
@@ -75,7 +67,7 @@ def test_profile_request_accept_and_round(app, world, mx, make, page):
         assert axe_violations(mentor) == []
 
         manager = page.context.browser.new_context(bypass_csp=True).new_page()
-        _login(manager, url, world["manager"])
+        log_in(manager, url, world["manager"].email)
         for path in (f"/p/{pid}/matching/cohort", f"/p/{pid}/matching/settings",
                      f"/p/{pid}/matching/pairings", f"/matching/round/{activity.id}/plan"):
             manager.goto(url + path)
