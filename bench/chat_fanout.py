@@ -8,9 +8,11 @@ Starts its own servers (``python wsgi_socket.py``) on free
 loopback ports with a throwaway SQLite database (or ``--database-url``), and
 for the two-process runs a private ``redis-server`` (or ``--redis-url``).
 The clients are real python-socketio clients (``socketio.AsyncClient`` over
-aiohttp, all in one asyncio loop of this process); they log in through the
-login form. The synchronous client starts a thread per received event, which
-with 200 clients made this process, not the servers, set the pace.
+aiohttp) in ``--client-procs`` processes (default one per 50 clients, at most
+4), each with its own asyncio loop; they log in through the login form. One
+loop working through a message's 200 deliveries in turn would add its own
+queue to every latency; the synchronous client, which starts a thread per
+received event, made the client set the pace altogether.
 
 Two phases per run: *paced* (``--rate`` messages per second from rotating
 senders) gives the latency of each delivery (send → receipt, p50/p99) and of
@@ -21,6 +23,7 @@ delivery is counted: ``lost`` must be 0. Bounded in time; loopback only.
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import resource
 import secrets
@@ -30,8 +33,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import socketio
@@ -182,9 +189,11 @@ class Receiver:
 
 
 async def connect_all(bases: list[str], emails: list[str], activity_id: int,
-                      n: int) -> tuple[list[Receiver], list[str]]:
-    """Log in and connect ``n`` clients; the connected ones and why the others failed."""
-    gate = asyncio.Semaphore(20)
+                      indices: list[int]) -> tuple[dict[int, Receiver], list[str]]:
+    """Log in and connect the clients ``indices`` (client i goes to ``bases[i % len]``,
+    as sticky sessions would spread them); the connected ones by index, and why the
+    others failed."""
+    gate = asyncio.Semaphore(10)
 
     async def one(i: int) -> Receiver | str:
         base = bases[i % len(bases)]
@@ -194,84 +203,192 @@ async def connect_all(bases: list[str], emails: list[str], activity_id: int,
             except Exception as err:  # counted, not fatal
                 return f"{type(err).__name__}: {err}"
 
-    results = await asyncio.gather(*(one(i) for i in range(n)))
-    return ([r for r in results if isinstance(r, Receiver)],
+    results = await asyncio.gather(*(one(i) for i in indices))
+    return ({i: r for i, r in zip(indices, results, strict=True) if isinstance(r, Receiver)},
             [r for r in results if isinstance(r, str)])
 
 
-async def run(bases: list[str], emails: list[str], activity_id: int, n: int, messages: int,
-              rate: float, burst: int) -> dict:
-    """Connect ``n`` clients spread over ``bases``, then measure both phases."""
-    t_connect = time.perf_counter()
-    clients, errors = await connect_all(bases, emails, activity_id, n)
-    t_connect = time.perf_counter() - t_connect
-    print(f"  {n} clients: {len(clients)} connected in {t_connect:.1f} s"
-          + (f"; first failure: {errors[0]}" if errors else ""), file=sys.stderr, flush=True)
-    if not clients:
-        raise RuntimeError(f"no client connected ({errors[0] if errors else '?'})")
-    await asyncio.sleep(1.0)  # let presence notices settle
-    sent: dict[int, float] = {}
+def client_worker(conn: Connection, bases: list[str], emails: list[str], activity_id: int,
+                  indices: list[int], tag: str) -> None:
+    """One process of clients, driven over ``conn`` by ``run`` (see ``_serve``)."""
+    asyncio.run(_serve(conn, bases, emails, activity_id, indices, tag))
+
+
+async def _serve(conn: Connection, bases: list[str], emails: list[str], activity_id: int,
+                 indices: list[int], tag: str) -> None:
+    """Connect, then answer the parent's commands: ``send`` [(seq, client, at)],
+    ``wait`` (seqs, deadline), ``stop``. Times are ``time.perf_counter()``, which on
+    Linux is the system-wide monotonic clock, so processes can compare them."""
+    loop = asyncio.get_running_loop()
+    clients, errors = await connect_all(bases, emails, activity_id, indices)
+    conn.send(("ready", sorted(clients), errors))
     acked: dict[int, float] = {}
     failures: list[str] = []
-    tasks: list[asyncio.Task] = []
-    tag = secrets.token_hex(4)  # client ids unique per run: the server drops a repeated one
+    while True:
+        command, arg = await loop.run_in_executor(None, conn.recv)
+        if command == "send":
+            cpu0 = _cpu()
+            sent: dict[int, float] = {}
 
-    async def send(seq: int) -> None:
-        sender = clients[seq % len(clients)]
+            async def send(seq: int, client: int, at: float,
+                           sent: dict[int, float] = sent) -> None:
+                await asyncio.sleep(max(0.0, at - time.perf_counter()))
 
-        def ack(resp: dict) -> None:
-            if resp.get("ok"):
-                acked[seq] = time.perf_counter()
-            else:
-                failures.append(resp.get("error", "?"))
+                def ack(resp: dict, seq: int = seq) -> None:
+                    if resp.get("ok"):
+                        acked[seq] = time.perf_counter()
+                    else:
+                        failures.append(resp.get("error", "?"))
 
-        sent[seq] = time.perf_counter()
+                sent[seq] = time.perf_counter()
+                try:
+                    await clients[client].sio.emit(
+                        "send", {"client_id": f"bench-{tag}-{seq:08d}", "body": f"bench {seq}"},
+                        namespace="/chat", callback=ack)
+                except Exception as err:  # e.g. the sender was dropped: not sent
+                    sent.pop(seq, None)
+                    failures.append(f"{type(err).__name__}: {err}")
+
+            await asyncio.gather(*(send(*item) for item in arg))
+            conn.send(("sent", sent, _cpu() - cpu0))
+        elif command == "wait":
+            seqs, deadline = arg
+            cpu0 = _cpu()
+            while time.perf_counter() < deadline:
+                if all(s in c.arrivals for c in clients.values() for s in seqs):
+                    break
+                await asyncio.sleep(0.01)
+            conn.send(("arrivals", [c.arrivals for c in clients.values()], dict(acked),
+                       list(failures), sum(1 for c in clients.values() if not c.sio.connected),
+                       _cpu() - cpu0))
+        else:
+            await asyncio.wait_for(asyncio.gather(
+                *(c.sio.disconnect() for c in clients.values()), return_exceptions=True),
+                timeout=20)
+            conn.send(("done",))
+            return
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Workers:
+    """The client processes of one run, and the commands sent to all of them."""
+
+    def __init__(self, bases: list[str], emails: list[str], activity_id: int, n: int,
+                 procs: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        tag = secrets.token_hex(4)  # client ids unique per run: the server drops repeats
+        self.pipes, self.procs = [], []
+        for k in range(procs):
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=client_worker, daemon=True,
+                               args=(child, bases, emails, activity_id,
+                                     list(range(k, n, procs)), tag))
+            proc.start()
+            self.pipes.append(parent)
+            self.procs.append(proc)
+
+    def ask(self, commands: list[tuple[str, Any]], timeout: float = 120.0) -> list[tuple]:
+        """Send one command to each worker; their answers in worker order."""
+        for pipe, command in zip(self.pipes, commands, strict=True):
+            pipe.send(command)
+        answers = []
+        for pipe in self.pipes:
+            if not pipe.poll(timeout):
+                raise RuntimeError("a client process did not answer")
+            answers.append(pipe.recv())
+        return answers
+
+    def ready(self, timeout: float = 120.0) -> list[tuple]:
+        """Wait for every worker's ``ready``: (connected indices, errors)."""
+        answers = []
+        for pipe in self.pipes:
+            if not pipe.poll(timeout):
+                raise RuntimeError("a client process did not connect in time")
+            answers.append(pipe.recv())
+        return answers
+
+    def close(self) -> None:
+        """Disconnect every client and end the processes."""
         try:
-            await sender.sio.emit("send", {"client_id": f"bench-{tag}-{seq:08d}",
-                                           "body": f"bench {seq}"},
-                                  namespace="/chat", callback=ack)
-        except Exception as err:  # e.g. the sender was dropped: the message is not sent
-            sent.pop(seq, None)
-            failures.append(f"{type(err).__name__}: {err}")
+            self.ask([("stop", None)] * len(self.pipes), timeout=30)
+        except Exception:  # noqa: S110  (ending anyway)
+            pass
+        for proc in self.procs:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
 
-    async def wait_all(seqs: range) -> float:
-        want = [s for s in seqs if s in sent]
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            if (all(s in c.arrivals for c in clients for s in want)
-                    and all(s in acked for s in want)):
-                break
-            await asyncio.sleep(0.01)
-        return max((c.arrivals.get(s, 0.0) for c in clients for s in want), default=0.0)
 
-    # paced phase
+def run(bases: list[str], emails: list[str], activity_id: int, n: int, messages: int,
+        rate: float, burst: int, procs: int) -> dict:
+    """Connect ``n`` clients spread over ``bases`` and ``procs`` client processes,
+    then measure both phases."""
+    t_connect = time.perf_counter()
+    workers = Workers(bases, emails, activity_id, n, procs)
+    try:
+        return _measure(workers, n, messages, rate, burst, t_connect)
+    finally:
+        workers.close()
+
+
+def _measure(workers: Workers, n: int, messages: int, rate: float, burst: int,
+             t_connect: float) -> dict:
+    ready = workers.ready()
+    t_connect = time.perf_counter() - t_connect
+    senders = [(w, i) for w, (_r, connected, _e) in enumerate(ready) for i in connected]
+    errors = [e for _r, _c, errs in ready for e in errs]
+    print(f"  {n} clients in {len(ready)} processes: {len(senders)} connected in "
+          f"{t_connect:.1f} s" + (f"; first failure: {errors[0]}" if errors else ""),
+          file=sys.stderr, flush=True)
+    if not senders:
+        raise RuntimeError(f"no client connected ({errors[0] if errors else '?'})")
+    senders.sort(key=lambda wi: wi[1])
+    time.sleep(1.0)  # let presence notices settle
+
+    def phase(seqs: range, at: Callable[[int], float]) -> tuple[dict, list, dict, list, int,
+                                                                  float]:
+        plan: list[list] = [[] for _ in workers.pipes]
+        for seq in seqs:
+            w, i = senders[seq % len(senders)]
+            plan[w].append((seq, i, at(seq)))
+        sent: dict[int, float] = {}
+        cpu = 0.0
+        for _tag, part, used in workers.ask([("send", p) for p in plan]):
+            sent.update(part)
+            cpu += used
+        deadline = time.perf_counter() + TIMEOUT
+        arrivals, acked, failures, dropped = [], {}, [], 0
+        for _tag, arr, ack, fail, drop, used in workers.ask(
+                [("wait", (sorted(sent), deadline))] * len(workers.pipes)):
+            arrivals += arr
+            acked.update(ack)
+            failures = fail if len(fail) > len(failures) else failures
+            dropped += drop
+            cpu += used
+        return sent, arrivals, acked, failures, dropped, cpu
+
     interval = 1.0 / rate
-    start = time.perf_counter()
-    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    for seq in range(messages):
-        await asyncio.sleep(max(0.0, start + seq * interval - time.perf_counter()))
-        tasks.append(asyncio.create_task(send(seq)))
-    await asyncio.gather(*tasks)
-    await wait_all(range(messages))
-    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-    paced_s = time.perf_counter() - start
-    paced = [s for s in range(messages) if s in sent]
-    per_delivery = [c.arrivals[s] - sent[s] for c in clients for s in paced if s in c.arrivals]
-    to_last = [max(c.arrivals.get(s, float("inf")) for c in clients) - sent[s] for s in paced]
+    start = time.perf_counter() + 0.5
+    t_paced = time.perf_counter()
+    sent, arrivals, acked, _f, _d, cpu = phase(range(messages),
+                                               lambda seq: start + seq * interval)
+    paced_s = time.perf_counter() - t_paced
+    paced = sorted(sent)
+    per_delivery = [arr[s] - sent[s] for arr in arrivals for s in paced if s in arr]
+    to_last = [max(arr.get(s, float("inf")) for arr in arrivals) - sent[s] for s in paced]
     ack_times = [acked[s] - sent[s] for s in paced if s in acked]
-    # burst phase
-    first = messages
-    t0 = time.perf_counter()
-    await asyncio.gather(*(send(seq) for seq in range(first, first + burst)))
-    t_end = await wait_all(range(first + burst))
-    dropped = sum(1 for c in clients if not c.sio.connected)
-    delivered = sum(len(c.arrivals) for c in clients)
-    expected = len(clients) * len(sent)  # every sent message to every connected client
-    await asyncio.wait_for(asyncio.gather(*(c.sio.disconnect() for c in clients),
-                                          return_exceptions=True), timeout=20)
-    client_cpu = (cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) / paced_s
+    t0 = time.perf_counter() + 0.2
+    sent_b, arrivals_b, _a, failures, dropped, _c = phase(range(messages, messages + burst),
+                                                          lambda _seq: t0)
+    t_end = max((arr.get(s, 0.0) for arr in arrivals_b for s in sent_b), default=0.0)
+    delivered = sum(1 for arr in arrivals_b for s in list(sent) + list(sent_b) if s in arr)
+    expected = len(arrivals_b) * (len(sent) + len(sent_b))
     return {
-        "clients": n, "not_connected": n - len(clients), "dropped": dropped,
+        "clients": n, "not_connected": n - len(senders), "dropped": dropped,
         "connect_s": t_connect, "messages": messages + burst, "delivered": delivered,
         "lost": expected - delivered, "refused": len(failures),
         "p50": percentile(per_delivery, 0.5) * 1000, "p99": percentile(per_delivery, 0.99) * 1000,
@@ -279,7 +396,8 @@ async def run(bases: list[str], emails: list[str], activity_id: int, n: int, mes
         "ack_p50": percentile(ack_times, 0.5) * 1000,
         "ack_p99": percentile(ack_times, 0.99) * 1000,
         "burst_mps": burst / (t_end - t0) if t_end > t0 else float("nan"),
-        "client_cpu": client_cpu * 100,
+        "client_cpu": cpu / paced_s * 100,
+        "procs": len(workers.pipes),
     }
 
 
@@ -292,6 +410,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100, help="paced messages per run")
     parser.add_argument("--rate", type=float, default=10.0, help="paced messages per second")
     parser.add_argument("--burst", type=int, default=100, help="back-to-back messages per run")
+    parser.add_argument("--client-procs", type=int, default=0,
+                        help="client processes (default: one per 50 clients, at most 4)")
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--redis-url", default=None,
                         help="default: a private redis-server on a free port")
@@ -326,9 +446,11 @@ def main() -> None:
                     with ExitStack() as servers:
                         bases = [servers.enter_context(socket_process(e, args.server_log))
                                  for e in procs]
-                        result = asyncio.run(run(bases, emails, activity_id, n,
-                                                 args.messages, args.rate, args.burst))
+                        workers = args.client_procs or max(1, min(4, -(-n // 50)))
+                        result = run(bases, emails, activity_id, n, args.messages,
+                                     args.rate, args.burst, workers)
                 except Exception as err:
+                    traceback.print_exc()
                     result = {"clients": n, "error": f"{type(err).__name__}: {err}"}
                 result["topology"] = topology
                 result["database"] = database
@@ -339,7 +461,7 @@ def main() -> None:
 
     head = ("topology", "database", "clients", "not connected", "dropped", "msgs", "deliveries",
             "lost", "refused", "p50 ms", "p99 ms", "last p99 ms", "ack p50 ms", "ack p99 ms",
-            "burst msg/s", "connect s", "client CPU %")
+            "burst msg/s", "connect s", "client procs", "client CPU %")
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
@@ -353,14 +475,16 @@ def main() -> None:
                      str(r["lost"]), str(r["refused"]), f"{r['p50']:.1f}", f"{r['p99']:.1f}",
                      f"{r['last_p99']:.1f}", f"{r['ack_p50']:.1f}", f"{r['ack_p99']:.1f}",
                      f"{r['burst_mps']:.0f}",
-                     f"{r['connect_s']:.1f}", f"{r['client_cpu']:.0f}"]
+                     f"{r['connect_s']:.1f}", str(r["procs"]),
+                     f"{r['client_cpu']:.0f}"]
         print("| " + " | ".join(cells) + " |")
     print(f"\nPaced phase: {args.messages} messages at {args.rate:g}/s from rotating senders; "
           f"burst: {args.burst} back to back. Latencies are send → receipt per delivery; "
           f"'last p99' is send → last receiver. 'lost' counts deliveries to connected "
           f"clients that never came; 'not connected' clients that failed to connect, "
           f"'dropped' ones disconnected by the end, 'refused' sends refused or not sent; "
-          f"'client CPU %' is this process's CPU (of one core) during the paced phase.")
+          f"'client CPU %' is the CPU of all client processes (in % of one core) "
+          f"during the paced phase.")
 
 
 if __name__ == "__main__":
