@@ -21,6 +21,7 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import os  # noqa: E402
 import socket  # noqa: E402
 
@@ -29,6 +30,12 @@ os.environ["SOCKETIO_ASYNC_MODE"] = "gevent"
 from core import create_app  # noqa: E402
 
 app = create_app()
+# Everything built so far (modules, the app, mappers, templates) lives as long as the
+# process: moved out of the collector's sight, a full collection no longer walks it.
+# Without this a chat process stalled every so often for ~150 ms (bench/chat_fanout.py:
+# p99 168 ms with 50 clients in one process; 40 ms with it).
+gc.collect()
+gc.freeze()
 
 
 def listener(host: str, port: int) -> socket.socket:
