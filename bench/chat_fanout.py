@@ -295,19 +295,15 @@ class Workers:
         """Send one command to each worker; their answers in worker order."""
         for pipe, command in zip(self.pipes, commands, strict=True):
             pipe.send(command)
-        answers = []
-        for pipe in self.pipes:
-            if not pipe.poll(timeout):
-                raise RuntimeError("a client process did not answer")
-            answers.append(pipe.recv())
-        return answers
+        return self.answers(timeout)
 
-    def ready(self, timeout: float = 120.0) -> list[tuple]:
-        """Wait for every worker's ``ready``: (connected indices, errors)."""
+    def answers(self, timeout: float = 120.0) -> list[tuple]:
+        """The next message of every worker, in worker order (first: ``ready``, with
+        the connected indices and the errors)."""
         answers = []
         for pipe in self.pipes:
             if not pipe.poll(timeout):
-                raise RuntimeError("a client process did not connect in time")
+                raise RuntimeError("a client process did not answer in time")
             answers.append(pipe.recv())
         return answers
 
@@ -337,7 +333,7 @@ def run(bases: list[str], emails: list[str], activity_id: int, n: int, messages:
 
 def _measure(workers: Workers, n: int, messages: int, rate: float, burst: int,
              t_connect: float) -> dict:
-    ready = workers.ready()
+    ready = workers.answers()
     t_connect = time.perf_counter() - t_connect
     senders = [(w, i) for w, (_r, connected, _e) in enumerate(ready) for i in connected]
     errors = [e for _r, _c, errs in ready for e in errs]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from core.extensions import db
 from core.models import utcnow
 from core.storage import save_bytes
@@ -71,19 +73,25 @@ def test_discussion_page_queries_do_not_grow_with_posts(app, world, make, login_
     assert "form-193.pdf" in page and "edited once" in page
 
 
-def test_discussion_page_costs_at_most_ten_statements_uncached(app, world, make, login_as,
-                                                              queries):
-    """The whole request, page cache off and nothing kept from earlier requests: the
-    user with their roles, groups and the change counter, the disabled plugins, the
-    activity, the forum's five, the page's ids with their total, the unread messages.
-    Staff also get the documents plugin's "File into …" actions on attachments (three
-    statements: groups, filed copies, folders)."""
+@pytest.fixture
+def group_discussion_url(world, make) -> str:
+    """A discussion of 60 posts in Group A's space of a separate forum."""
     forum = make.activity(world["programme"], "forum", plugin="forum", title="Forum",
                           group_mode="separate")
     big = _discussion(forum, world, 60, "Big")
     big.group_id = world["group_a"].id
     db.session.commit()
-    url = f"/forum/{forum.id}/d/{big.id}"
+    return f"/forum/{forum.id}/d/{big.id}"
+
+
+def test_discussion_page_costs_at_most_ten_statements_uncached(app, world, login_as, queries,
+                                                              group_discussion_url):
+    """The whole request, page cache off and nothing kept from earlier requests: the
+    user with their roles, groups and the change counter, the disabled plugins, the
+    activity, the forum's five, the page's ids with their total, the unread messages.
+    Staff also get the documents plugin's "File into …" actions on attachments (three
+    statements: groups, filed copies, folders)."""
+    url = group_discussion_url
     app.config["PAGE_CACHE_SECONDS"] = 0
     try:
         for who, most in (("mentee_a2", 10), ("mentor_a", 13), ("manager", 13)):
@@ -127,17 +135,13 @@ def _forum_statements(client, url: str) -> tuple[list[str], str]:
     return found, page
 
 
-def test_discussion_page_costs_the_forum_five_statements(app, world, make, login_as):
+def test_discussion_page_costs_the_forum_five_statements(app, world, login_as,
+                                                        group_discussion_url):
     """The discussion with its group and programme, the reader's mark, the posts with
     their authors' names, the attachments with their files, and the subscription (the
     page's ids and their count come from the core's paginate); nothing per post, author
     or file."""
-    forum = make.activity(world["programme"], "forum", plugin="forum", title="Forum",
-                          group_mode="separate")
-    big = _discussion(forum, world, 60, "Big")
-    big.group_id = world["group_a"].id
-    db.session.commit()
-    url = f"/forum/{forum.id}/d/{big.id}"
+    url = group_discussion_url
     for who in ("mentee_a2", "mentor_a", "manager"):
         c = login_as(world[who])
         c.get(url)
