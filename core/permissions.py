@@ -18,7 +18,6 @@ from sqlalchemy.orm.util import identity_key
 
 from core.declarations import Capability
 from core.extensions import db
-from core.models.programmes import GROUP_READ_ONLY_STATUSES
 from core.plugins import registry
 
 SCOPES = ("user", "site", "programme", "group")
@@ -169,7 +168,7 @@ def _read_only(programme: Any, programme_id: int, group: Any) -> bool:
             from core.models import MentoringGroup
 
             group = db.session.get(MentoringGroup, group)
-        if group is not None and group.status in GROUP_READ_ONLY_STATUSES:
+        if group is not None and group.read_only:
             return True
     return not _programme_open(programme, programme_id)
 

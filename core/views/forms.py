@@ -15,6 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from core.labels import GROUP_STATUS_LABELS
+from core.models.programmes import GROUP_STATUSES
 from core.validators import EmailAddress
 
 ROLE_CHOICES = [("mentee", _l("Mentee")), ("mentor", _l("Mentor")), ("manager", _l("Manager"))]
@@ -54,10 +56,8 @@ class GroupForm(FlaskForm):
 
 
 class GroupStatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=[
-        ("active", _l("active")), ("completed", _l("completed")),
-        ("extended", _l("extended")), ("closed", _l("closed")),
-    ], default="active")
+    status = SelectField(_l("Status"), choices=[(s, GROUP_STATUS_LABELS[s])
+                                                for s in GROUP_STATUSES], default="active")
 
 
 class GroupMemberForm(FlaskForm):
