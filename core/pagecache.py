@@ -216,7 +216,7 @@ def forget_facts() -> None:
 def request_version() -> int | None:
     """The counter's value at the start of this request (read along with the user),
     else now (see ``current_version``)."""
-    version = g.get("_page_version")
+    version = known_version()
     return version if version is not None else current_version()
 
 
@@ -239,7 +239,7 @@ def current_version() -> int | None:
 
 def ensure_counter() -> None:
     """Create the counter row if it is missing (a fresh or emptied database)."""
-    if db.session.execute(text(f"SELECT 1 FROM {COUNTER_TABLE} WHERE id = 1")).first() is None:
+    if db.session.connection().exec_driver_sql(_READ).first() is None:
         # start past any value an emptied table had, so no old page matches
         start = time.time_ns() // 1_000_000
         db.session.execute(text(f"INSERT INTO {COUNTER_TABLE} (id, n) VALUES (1, :n)"),
