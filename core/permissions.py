@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm.util import identity_key
 
+from core.db_session import loaded
 from core.declarations import Capability
 from core.extensions import db
 from core.plugins import registry
@@ -136,9 +136,9 @@ def _programme_open(programme: Any, programme_id: int) -> bool:
         # an id: the row if this request has it loaded, else one cached query
         from core.models import Programme
 
-        loaded = db.session.identity_map.get(identity_key(Programme, programme_id))
-        if loaded is not None and "status" in loaded.__dict__ and "ends_on" in loaded.__dict__:
-            return _open(loaded.status, loaded.ends_on)
+        row = loaded(Programme, programme_id, "status", "ends_on")
+        if row is not None:
+            return _open(row.status, row.ends_on)
         key = ("programme_open", programme_id)
         cache = _cache()
         if key not in cache:

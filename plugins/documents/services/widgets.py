@@ -9,8 +9,8 @@ from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import bindparam
-from sqlalchemy.orm.util import identity_key
 
+from core.db_session import loaded
 from core.declarations import NavItem, Widget
 from core.extensions import db
 from core.models import MentoringGroup
@@ -42,9 +42,9 @@ def _groups(programme_id: int, user: Any) -> list[MentoringGroup]:
     if restricted:
         ids = group_ids(user, programme_id)
         # the dashboard has loaded the user's own groups already: no statement then
-        loaded = [db.session.identity_map.get(identity_key(MentoringGroup, gid)) for gid in ids]
-        if all(grp is not None and "name" in grp.__dict__ for grp in loaded):
-            return sorted(loaded, key=lambda grp: grp.name)
+        known = [loaded(MentoringGroup, gid, "name") for gid in ids]
+        if all(grp is not None for grp in known):
+            return sorted(known, key=lambda grp: grp.name)
         params["ids"] = list(ids) or [-1]
     return list(db.session.execute(_groups_statement(restricted), params).scalars())
 
