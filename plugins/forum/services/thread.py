@@ -84,7 +84,7 @@ def _statements() -> tuple[Any, Any]:
 @cache
 def _authors_statement() -> Any:
     """The authors' names of some posts (replied-to posts on other pages)."""
-    return (db.select(Post.id, Post.author_id, User.display_name, User.erased)
+    return (db.select(Post.id, User.display_name, User.erased)
             .outerjoin(User, User.id == Post.author_id)
             .where(Post.id.in_(bindparam("ids", expanding=True))))
 
@@ -108,14 +108,17 @@ def thread_page(activity: Activity, discussion: Discussion, user: Any,
         files.setdefault(post_id, []).append((stored, download_url.format(attachment_id)))
     # translated once per page, filled in per post
     nobody, post_n, in_reply = _("deleted user"), _("post %(n)d"), _("in reply to %(name)s")
-    # who wrote each post of the page, and each post replied to ("deleted user" for
-    # erased accounts and authors gone)
-    wrote = {r[0]: nobody if r[9] or r[8] is None else r[8] for r in rows}
-    elsewhere = {r[1] for r in rows if r[1] and r[1] not in wrote}
+
+    def shown(name: str | None, erased: bool) -> str:
+        # "deleted user" for erased accounts and authors gone
+        return nobody if erased or name is None else name
+
+    # who wrote each post of the page, and each post replied to
+    wrote = {r.id: shown(r.display_name, r.erased) for r in rows}
+    elsewhere = {r.parent_id for r in rows if r.parent_id and r.parent_id not in wrote}
     if elsewhere:
-        for pid, _author, name, erased in db.session.execute(
-                _authors_statement(), {"ids": list(elsewhere)}):
-            wrote[pid] = nobody if erased or name is None else name
+        wrote.update((pid, shown(name, erased)) for pid, name, erased in db.session.execute(
+            _authors_statement(), {"ids": list(elsewhere)}))
     rights = post_rights(activity, discussion.group_id, rows)
     quote_url, edit_url, delete_url = urls["quote"], urls["edit"], urls["delete"]
     history_url, link_url = urls["history"], urls["post_link"]
