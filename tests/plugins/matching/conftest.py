@@ -9,6 +9,7 @@ import pytest
 from core.extensions import db
 from core.models import Programme
 from plugins.matching.models import Offer, Profile, ProfileCompetence
+from plugins.matching.services.pairings import form_pairing
 from plugins.matching.services.profiles import ensure_competences
 
 
@@ -61,3 +62,19 @@ def mx(app) -> MatchingFactory:
 def text(resp: Any) -> str:
     """A response body as text."""
     return resp.get_data(as_text=True)
+
+
+@pytest.fixture
+def pairing(world, mx):
+    """Mentor A and Mentee A paired inside Group A."""
+    prog = world["programme"]
+    mx.offer(prog, world["mentor_a"], capacity=3)
+    p = form_pairing(prog, world["mentor_a"], world["mentee_a"], world["manager"],
+                     group=world["group_a"])
+    db.session.commit()
+    return p
+
+
+def pairing_url(world, p) -> str:
+    """The address of a pairing's page."""
+    return f"/p/{world['programme'].id}/matching/pairings/{p.id}"

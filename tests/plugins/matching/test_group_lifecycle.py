@@ -3,27 +3,11 @@ read-only for the mentor and mentees."""
 
 from __future__ import annotations
 
-import pytest
-
 from core.extensions import db
 from core.models import MentoringGroup
 from core.permissions import can
 from plugins.matching.services.pairings import form_pairing
-
-
-@pytest.fixture
-def pairing(world, mx):
-    """Mentor A and Mentee A paired inside Group A."""
-    prog = world["programme"]
-    mx.offer(prog, world["mentor_a"], capacity=3)
-    p = form_pairing(prog, world["mentor_a"], world["mentee_a"], world["manager"],
-                     group=world["group_a"])
-    db.session.commit()
-    return p
-
-
-def base(world, p):
-    return f"/p/{world['programme'].id}/matching/pairings/{p.id}"
+from tests.plugins.matching.conftest import pairing_url as base
 
 
 def group_status(world) -> str:

@@ -10,23 +10,9 @@ import pytest
 
 from core.extensions import db
 from plugins.matching.models import Pairing, PairingMessage
-from plugins.matching.services.pairings import form_pairing, today
+from plugins.matching.services.pairings import today
+from tests.plugins.matching.conftest import pairing_url as base
 from tests.plugins.matching.conftest import text
-
-
-@pytest.fixture
-def pairing(world, mx):
-    """Mentor A and Mentee A paired inside Group A."""
-    prog = world["programme"]
-    mx.offer(prog, world["mentor_a"], capacity=3)
-    p = form_pairing(prog, world["mentor_a"], world["mentee_a"], world["manager"],
-                     group=world["group_a"])
-    db.session.commit()
-    return p
-
-
-def base(world, p):
-    return f"/p/{world['programme'].id}/matching/pairings/{p.id}"
 
 
 def share(client, world, p, body="Here is my CV", file=None):
