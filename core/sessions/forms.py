@@ -23,6 +23,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from core.concurrency import version_field
+
 MODE_CHOICES = [
     ("face_to_face", _l("Face to face")),
     ("online", _l("Online")),
@@ -68,6 +70,7 @@ class SessionForm(_WhenMixin, FlaskForm):
                                           "for an online meeting."))
     agenda = TextAreaField(_l("Agenda (markdown)"), validators=[Optional(), Length(max=20000)])
     mentee_id = SelectField(_l("With"), coerce=int, default=0)
+    version = version_field()
 
 
 class PlanRowForm(Form):
@@ -89,6 +92,7 @@ class PlanRowForm(Form):
 class PlanForm(FlaskForm):
     rows = FieldList(FormField(PlanRowForm), min_entries=0)
     note = StringField(_l("What changed (optional)"), validators=[Optional(), Length(max=500)])
+    version = version_field()  # the number of the plan's latest revision
 
 
 class CancelForm(FlaskForm):
@@ -96,11 +100,12 @@ class CancelForm(FlaskForm):
 
 
 def attendance_form(members: list[Any], current: dict[int, str], notes: str,
-                    formdata: Any = None) -> FlaskForm:
-    """A form with one present/absent/excused choice per expected member and the
-    mentor's notes; fields are named ``attendance-<user id>``."""
+                    version: int | None = None, formdata: Any = None) -> FlaskForm:
+    """A form with one present/absent/excused choice per expected member, the
+    mentor's notes and the session's version; fields are named ``attendance-<user id>``."""
 
     class AttendanceForm(FlaskForm):
+        version = version_field()
         notes = TextAreaField(_l("Mentor's notes (markdown)"),
                               validators=[Optional(), Length(max=50000)],
                               description=_l("Seen by the group's mentor and manager only."))
@@ -113,4 +118,5 @@ def attendance_form(members: list[Any], current: dict[int, str], notes: str,
     form = AttendanceForm(formdata=formdata) if formdata is not None else AttendanceForm()
     if not form.is_submitted():
         form.notes.data = notes
+        form.version.data = version
     return form

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from core.concurrency import Versioned
 from core.extensions import db
 from core.models.base import Timestamped, utcnow
 
@@ -13,13 +14,13 @@ ATTENDANCE = ("present", "absent", "excused")
 INITIAL_TYPE = "core.initial"
 
 
-class MentoringSession(Timestamped, db.Model):
+class MentoringSession(Versioned, Timestamped, db.Model):
     """A meeting of a mentoring group, or of its mentor with one mentee.
 
     ``type`` names a ``SessionType``; ``plugin`` is the plugin that declared it,
     kept so sessions of a plugin disabled in the programme can be hidden in SQL.
     ``position`` orders the group's session plan. Times are local wall-clock
-    times of the programme.
+    times of the programme. ``version`` guards edits (optimistic locking).
     """
 
     __tablename__ = "mentoring_session"

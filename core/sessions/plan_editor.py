@@ -8,7 +8,9 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
+from core import concurrency
 from core.extensions import db
 from core.models import MentoringGroup
 from core.permissions import capability_required
@@ -110,6 +112,41 @@ def _save(group: MentoringGroup, form: PlanForm, entries: list[tuple[Any, Any]],
     return services.record_revision(group, current_user, (form.note.data or "").strip())
 
 
+def _plan_version(group: MentoringGroup) -> int:
+    """The plan's version: the number of its latest revision (0 before the first)."""
+    latest = services.latest_revision(group.id)
+    return latest.number if latest else 0
+
+
+def _changes(form: PlanForm, sessions: list[MentoringSession]) -> list[concurrency.Change]:
+    """How the saved plan differs from the submitted rows, session by session."""
+    by_id = {s.id: s for s in sessions}
+    rows: list[tuple[str, Any, Any]] = []
+    seen = set()
+    for row in (entry.form for entry in form.rows):
+        raw = (row.session_id.data or "").strip()
+        if not raw.isdigit():
+            continue
+        seen.add(int(raw))
+        s = by_id.get(int(raw))
+        name = (row.title.data or "").strip() or raw
+        if s is None:
+            rows.append((name, _("removed from the plan"), _("in the plan")))
+            continue
+        for label, saved, yours in (
+            (_("Type of session"), services.type_label(s.type),
+             services.type_label(row.type.data) if row.type.data else ""),
+            (_("Title"), s.title, (row.title.data or "").strip() or s.title),
+            (_("Date"), s.starts_at.date() if s.starts_at else None, row.date.data),
+            (_("Starting time"), s.starts_at.time() if s.starts_at else None, row.time.data),
+        ):
+            rows.append((f"{s.title}: {label}", saved, yours))
+    for s in sessions:
+        if s.id not in seen:
+            rows.append((s.title, _("added to the plan"), _("not in your plan")))
+    return concurrency.changes(rows)
+
+
 @bp.route("/groups/<int:group_id>/sessions/plan", methods=["GET", "POST"])
 @capability_required("core.manage_sessions")
 def edit_plan(group_id: int):
@@ -119,25 +156,37 @@ def edit_plan(group_id: int):
     form = PlanForm()
     if request.method == "GET":
         _fill(form, sessions)
+        form.version.data = _plan_version(group)
     choices = [("", _("Choose…"))] + [(t.name, t.label)
                                       for t in services.types_for(group.programme_id)]
     for entry in form.rows:
         entry.form.type.choices = choices
     valid = form.validate_on_submit()
+    conflict = None
     if form.is_submitted():
-        entries = _entries(form, by_id)
-        if valid and not any(row.errors for row, _s in entries):
-            revision = _save(group, form, entries, sessions)
-            db.session.commit()
-            if revision is None:
-                flash(_("The plan did not change."), "info")
-            else:
-                flash(_("Plan saved as revision %(n)d.", n=revision.number), "success")
-            return redirect(url_for(".plan", group_id=group.id))
+        try:
+            concurrency.check(_plan_version(group), form.version.data)
+            entries = _entries(form, by_id)
+            if valid and not any(row.errors for row, _s in entries):
+                with concurrency.guarded(races=(IntegrityError,)):
+                    revision = _save(group, form, entries, sessions)
+                if revision is None:
+                    flash(_("The plan did not change."), "info")
+                else:
+                    flash(_("Plan saved as revision %(n)d.", n=revision.number), "success")
+                return redirect(url_for(".plan", group_id=group.id))
+        except concurrency.EditConflict:
+            db.session.rollback()
+            db.session.expire_all()
+            sessions = services.group_plan(group)
+            by_id = {s.id: s for s in sessions}
+            concurrency.show_version(form, _plan_version(group))
+            conflict = _changes(form, sessions)
     rows = []
     for row in (entry.form for entry in form.rows):
         raw = (row.session_id.data or "").strip()
         rows.append((row, by_id.get(int(raw)) if raw.isdigit() else None))
     return render_template("sessions/plan_edit.html", form=form, rows=rows, group=group,
-                           programme=group.programme,
-                           has_errors=bool(form.errors) or any(r.errors for r, _s in rows))
+                           programme=group.programme, conflict=conflict,
+                           has_errors=bool(form.errors) or any(r.errors for r, _s in rows)
+                           ), concurrency.status(conflict)

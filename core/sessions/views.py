@@ -7,7 +7,9 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
+from core import concurrency
 from core.extensions import db
 from core.models import MentoringGroup, Programme
 from core.permissions import can, capability_required, visible_group_ids
@@ -61,6 +63,22 @@ def _session_form(group: MentoringGroup, session: MentoringSession | None = None
         elif request.args.get("type") in dict(form.type.choices):
             form.type.data = request.args["type"]
     return form
+
+
+def _start_date(s: MentoringSession) -> Any:
+    return s.starts_at.date() if s.starts_at else None
+
+
+def _start_time(s: MentoringSession) -> Any:
+    return s.starts_at.time() if s.starts_at else None
+
+
+# form field -> the session's value, to show what differs after an edit conflict
+SESSION_FIELDS: dict[str, Any] = {
+    "type": "type", "title": "title", "date": _start_date, "time": _start_time,
+    "duration_minutes": "duration_minutes", "mode": "mode", "location": "location",
+    "mentee_id": lambda s: s.mentee_id or 0, "agenda": "agenda_source",
+}
 
 
 def _apply(form: SessionForm, session: MentoringSession) -> None:
@@ -203,14 +221,21 @@ def edit(group_id: int, session_id: int):
     group = get_or_404(MentoringGroup, group_id)
     session = services.session_or_404(group.id, session_id)
     form = _session_form(group, session)
+    conflict = None
     if form.validate_on_submit():
-        _apply(form, session)
-        services.record_revision(group, current_user, _("Changed “%(t)s”.", t=session.title))
-        db.session.commit()
-        flash(_("Session saved."), "success")
-        return redirect(url_for(".view", group_id=group.id, session_id=session.id))
+        def apply() -> None:
+            _apply(form, session)
+            services.record_revision(group, current_user,
+                                     _("Changed “%(t)s”.", t=session.title))
+
+        conflict = concurrency.save(session, form, apply, SESSION_FIELDS,
+                                    races=(IntegrityError,))
+        if conflict is None:
+            flash(_("Session saved."), "success")
+            return redirect(url_for(".view", group_id=group.id, session_id=session.id))
     return render_template("sessions/session_form.html", form=form, group=group,
-                           programme=group.programme, session=session)
+                           programme=group.programme, session=session,
+                           conflict=conflict), concurrency.status(conflict)
 
 
 @bp.route("/groups/<int:group_id>/sessions/<int:session_id>/hold", methods=["GET", "POST"])
@@ -226,16 +251,27 @@ def hold(group_id: int, session_id: int):
         return redirect(url_for(".edit", group_id=group.id, session_id=session.id))
     members = services.attendees(session)
     marks = {a.user_id: a.status for a in session.attendance}
-    form = attendance_form(members, marks, session.notes_source)
+    form = attendance_form(members, marks, session.notes_source, session.version)
+    conflict = None
     if form.validate_on_submit():
-        statuses = {m.user_id: form[f"attendance-{m.user_id}"].data for m in members}
-        first = services.hold(session, statuses, form.notes.data, current_user)
-        db.session.commit()
-        flash(_("The session is recorded as held.") if first
-              else _("Attendance and notes saved."), "success")
-        return redirect(url_for(".view", group_id=group.id, session_id=session.id))
+        held: list[bool] = []
+
+        def apply() -> None:
+            statuses = {m.user_id: form[f"attendance-{m.user_id}"].data for m in members}
+            held.append(services.hold(session, statuses, form.notes.data, current_user))
+
+        compare: dict[str, Any] = {"notes": "notes_source"}
+        for m in members:
+            compare[f"attendance-{m.user_id}"] = (
+                lambda s, uid=m.user_id: {a.user_id: a.status for a in s.attendance}.get(uid))
+        conflict = concurrency.save(session, form, apply, compare, races=(IntegrityError,))
+        if conflict is None:
+            flash(_("The session is recorded as held.") if held[0]
+                  else _("Attendance and notes saved."), "success")
+            return redirect(url_for(".view", group_id=group.id, session_id=session.id))
     return render_template("sessions/hold.html", form=form, group=group,
-                           programme=group.programme, session=session, members=members)
+                           programme=group.programme, session=session, members=members,
+                           conflict=conflict), concurrency.status(conflict)
 
 
 def _confirmed_change(group_id: int, session_id: int, question: str,

@@ -1,0 +1,165 @@
+"""Optimistic concurrency for every form that edits an existing record.
+
+The edit page puts the record's version in a hidden field. A save whose version is
+no longer the record's, or that loses the race to another save, writes nothing: the
+page answers 409 with the user's input still in the form, the current saved values
+and what differs between the two, so that the user can merge and save again.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm import declared_attr
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import IntegerField
+from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
+
+from core.extensions import db
+
+CONFLICT_STATUS = 409
+
+
+class EditConflict(Exception):
+    """The record changed (or went) since the editor loaded it; nothing was written."""
+
+
+class Versioned:
+    """Model mixin: a ``version`` counter that SQLAlchemy checks and raises on every
+    UPDATE of the row (``UPDATE … WHERE version = :loaded``), so a save that lost
+    the race fails instead of overwriting."""
+
+    version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.version}
+
+
+def status(conflict: list[Change] | None) -> int:
+    """The status of an edit page: 409 after a conflict, else 200."""
+    return 200 if conflict is None else CONFLICT_STATUS
+
+
+def version_field() -> IntegerField:
+    """The hidden form field carrying the version the editor loaded."""
+    return IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+def check(current: int | None, submitted: int | None) -> None:
+    """Raise ``EditConflict`` when the submitted version is not the current one.
+
+    Every edit page sends its version; a post without one (a script) is checked
+    only against saves that race it to the commit."""
+    if submitted is not None and submitted != current:
+        raise EditConflict
+
+
+@contextmanager
+def guarded(races: tuple[type[Exception], ...] = ()) -> Iterator[None]:
+    """Run the changes in the block and commit them. When a concurrent save won the
+    race (a stale row version, or one of ``races``, such as the revision number it
+    took), everything is rolled back and ``EditConflict`` raised."""
+    try:
+        yield
+        db.session.commit()
+    except (StaleDataError, *races) as err:
+        db.session.rollback()
+        raise EditConflict from err
+
+
+def touch(record: Any) -> None:
+    """Make the next flush UPDATE the record (and so check and raise its version)
+    even when only rows that belong to it changed."""
+    if db.session.is_modified(record, include_collections=False):
+        return
+    mapper = sa_inspect(record).mapper
+    keys = {c.key for c in mapper.primary_key} | {mapper.version_id_col.key}
+    name = next(p.key for p in mapper.column_attrs if p.key not in keys)
+    flag_modified(record, name)
+
+
+def show_version(form: Any, version: int | None) -> None:
+    """Put the current version in the form so that the merged text can be saved."""
+    form.version.data = version
+    form.version.raw_data = [str(version)]
+
+
+@dataclass
+class Change:
+    """One field that differs between the saved record and the user's input;
+    ``lines`` is a line diff for texts of several lines (``-`` saved, ``+`` yours)."""
+
+    label: str
+    saved: str
+    yours: str
+    lines: list[str] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else "–"
+    return str(value).replace("\r\n", "\n")
+
+
+def changes(fields: Iterable[tuple[str, Any, Any]]) -> list[Change]:
+    """The differing ones among ``(label, saved value, your value)``."""
+    result = []
+    for label, saved, yours in fields:
+        a, b = _text(saved), _text(yours)
+        if a.strip() == b.strip():
+            continue
+        lines = []
+        if "\n" in a or "\n" in b:
+            lines = [line for line in difflib.ndiff(a.splitlines(), b.splitlines())
+                     if line[:1] in "+-"]
+        result.append(Change(str(label), a, b, lines))
+    return result
+
+
+def form_changes(form: Any, record: Any, names: dict[str, str | Callable[[Any], Any]]
+                 ) -> list[Change]:
+    """Changes between a record and a submitted form: ``names`` maps a form field to
+    the record's attribute holding the same value (or a function of the record)."""
+    rows = []
+    for name, source in names.items():
+        saved = source(record) if callable(source) else getattr(record, source)
+        f = form[name]
+        labels = {str(k): v for k, v in getattr(f, "choices", None) or []}
+        rows.append((f.label.text, labels.get(str(saved), saved), labels.get(str(f.data), f.data)))
+    return changes(rows)
+
+
+def save(record: Any, form: Any, apply: Callable[[], Any],
+         compare: dict[str, str | Callable[[Any], Any]],
+         races: tuple[type[Exception], ...] = ()) -> list[Change] | None:
+    """Apply the form to ``record`` and commit, unless it changed since the form was
+    loaded. Returns None once saved. On a conflict nothing is written; the form keeps
+    the user's input with the current version, and the differing fields come back
+    (``races`` as for ``guarded``)."""
+    try:
+        with guarded(races):
+            check(record.version, form.version.data)
+            apply()
+            touch(record)
+    except EditConflict:
+        db.session.rollback()
+        db.session.expire_all()
+        try:
+            db.session.refresh(record)
+        except InvalidRequestError:
+            abort(404)  # deleted meanwhile
+        show_version(form, record.version)
+        return form_changes(form, record, compare)
+    return None
