@@ -80,9 +80,10 @@ def guarded(races: tuple[type[Exception], ...] = ()) -> Iterator[None]:
 def touch(record: Any) -> None:
     """Make the next flush UPDATE the record (and so check and raise its version)
     even when only rows that belong to it changed."""
-    if db.session.is_modified(record, include_collections=False):
+    state = sa_inspect(record)
+    if not state.persistent or db.session.is_modified(record, include_collections=False):
         return
-    mapper = sa_inspect(record).mapper
+    mapper = state.mapper
     keys = {c.key for c in mapper.primary_key} | {mapper.version_id_col.key}
     name = next(p.key for p in mapper.column_attrs if p.key not in keys)
     flag_modified(record, name)

@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from core.concurrency import version_field
 from core.views.forms import LANGUAGE_CHOICES
 
 TRACK_CHOICES = [
@@ -31,10 +32,12 @@ class LessonSettingsForm(FlaskForm):
         DataRequired(), Length(max=60),
         Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l(
             "Use lower-case letters, digits and hyphens only."))])
+    version = version_field()
 
 
 class ChapterForm(FlaskForm):
     title = StringField(_l("Chapter title"), validators=[DataRequired(), Length(max=200)])
+    version = version_field()
 
 
 class PageForm(FlaskForm):
@@ -42,11 +45,13 @@ class PageForm(FlaskForm):
     body = TextAreaField(_l("Text (markdown)"), filters=[_unix_newlines],
                          validators=[Optional(), Length(max=100000)],
                          render_kw={"rows": 20})
+    version = version_field()
 
 
 class QuestionForm(FlaskForm):
     text = TextAreaField(_l("Question"), filters=[_unix_newlines],
                          validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 3})
+    version = version_field()
 
 
 class ImageForm(FlaskForm):

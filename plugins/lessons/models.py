@@ -3,6 +3,7 @@ learner has read and the private journal of their answers."""
 
 from __future__ import annotations
 
+from core.concurrency import Versioned
 from core.extensions import db
 from core.models import utcnow
 
@@ -10,7 +11,7 @@ TYPE = "lessons.lesson"
 TRACKS = ("manager", "mentor", "mentee", "all")
 
 
-class Lesson(db.Model):
+class Lesson(Versioned, db.Model):
     """What a lesson activity adds to the core's activity row: its track, its
     language and, for a translated copy, the lesson it translates.
 
@@ -38,7 +39,7 @@ class Lesson(db.Model):
         return self.translation_of_id or self.activity_id
 
 
-class Chapter(db.Model):
+class Chapter(Versioned, db.Model):
     """An ordered part of a lesson: pages to read, then questions to reflect on."""
 
     __tablename__ = "lessons_chapter"
@@ -56,8 +57,9 @@ class Chapter(db.Model):
                                 passive_deletes=True)
 
 
-class Page(db.Model):
-    """One page of a chapter: markdown source and the HTML rendered when it was saved."""
+class Page(Versioned, db.Model):
+    """One page of a chapter: markdown source and the HTML rendered when it was saved;
+    every save is kept as a ``PageRevision``."""
 
     __tablename__ = "lessons_page"
 
@@ -73,7 +75,26 @@ class Page(db.Model):
     chapter = db.relationship("Chapter", back_populates="pages")
 
 
-class Question(db.Model):
+class PageRevision(db.Model):
+    """A kept version of a lesson page: its title and text after a save, who and when."""
+
+    __tablename__ = "lessons_page_revision"
+    __table_args__ = (db.UniqueConstraint("page_id", "number"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    page_id = db.Column(db.ForeignKey("lessons_page.id", ondelete="CASCADE"), nullable=False)
+    number = db.Column(db.Integer, nullable=False)
+    title = db.Column(db.String(200), nullable=False)
+    body_source = db.Column(db.Text, nullable=False, default="")
+    body_html = db.Column(db.Text, nullable=False, default="")
+    created_by_id = db.Column(db.ForeignKey("user.id", ondelete="SET NULL"), nullable=True,
+                              index=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    created_by = db.relationship("User")
+
+
+class Question(Versioned, db.Model):
     """A reflective question at the end of a chapter."""
 
     __tablename__ = "lessons_question"
@@ -145,4 +166,4 @@ class JournalEntry(db.Model):
     question = db.relationship("Question")
 
 
-MODELS = [Lesson, Chapter, Page, Question, Image, PageRead, JournalEntry]
+MODELS = [Lesson, Chapter, Page, PageRevision, Question, Image, PageRead, JournalEntry]

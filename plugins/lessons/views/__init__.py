@@ -1,6 +1,13 @@
 """The lessons plugin's pages; importing this package registers every route."""
 
 from plugins.lessons.blueprint import bp
-from plugins.lessons.views import course, editor, journal, reading, transfer  # noqa: F401, E402
+from plugins.lessons.views import (  # noqa: F401, E402
+    course,
+    editor,
+    history,
+    journal,
+    reading,
+    transfer,
+)
 
 __all__ = ["bp"]

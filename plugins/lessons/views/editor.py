@@ -6,7 +6,10 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
+from core import concurrency
 from core.activities import activity_or_404
 from core.extensions import db
 from core.models import Activity, utcnow
@@ -22,7 +25,7 @@ from plugins.lessons.forms import (
     QuestionForm,
 )
 from plugins.lessons.models import TYPE, Chapter, JournalEntry, Lesson, Page, Question
-from plugins.lessons.services import images
+from plugins.lessons.services import images, revisions
 from plugins.lessons.services.catalogue import (
     catalogue,
     chapters_of,
@@ -34,7 +37,8 @@ from plugins.lessons.services.catalogue import (
 MANAGE = "lessons.manage"
 
 
-def _lesson(activity_id: int) -> Activity:
+def lesson_or_404(activity_id: int) -> Activity:
+    """The lesson activity, or 404."""
     return activity_or_404(activity_id, TYPE)
 
 
@@ -49,7 +53,8 @@ def _chapter(activity: Activity, chapter_id: int) -> Chapter:
     return chapter
 
 
-def _page(activity: Activity, page_id: int) -> Page:
+def page_or_404(activity: Activity, page_id: int) -> Page:
+    """A page of the lesson, or 404."""
     page = db.session.get(Page, page_id)
     if page is None or page.chapter.activity_id != activity.id:
         abort(404)
@@ -63,9 +68,13 @@ def _question(activity: Activity, question_id: int) -> Question:
     return question
 
 
-def _form_page(activity: Activity, form: Any, title: str, **extra: Any) -> str:
-    return render_template("lessons/form.html", activity=activity, programme=activity.programme,
-                           form=form, title=title, cancel=_manage_url(activity), **extra)
+def _form_page(activity: Activity, form: Any, title: str, conflict: Any = None,
+               **extra: Any) -> tuple[str, int]:
+    """The form page; 409 after an edit conflict (``conflict``: the differing fields)."""
+    page = render_template("lessons/form.html", activity=activity,
+                           programme=activity.programme, form=form, title=title,
+                           cancel=_manage_url(activity), conflict=conflict, **extra)
+    return page, concurrency.status(conflict)
 
 
 def _confirm(activity: Activity, question: str) -> str:
@@ -83,7 +92,7 @@ def _touch(activity: Activity) -> None:
 @capability_required(MANAGE)
 def manage(activity_id: int):
     """The lesson's chapters, pages, questions and images, with their actions."""
-    activity = _lesson(activity_id)
+    activity = lesson_or_404(activity_id)
     chapters = chapters_of(activity.id)
     present = {img.name for img in images.images_of(activity.id)}
     missing = {p.id: [n for n in images.referenced_names(p.body_html, activity.id)
@@ -99,7 +108,7 @@ def manage(activity_id: int):
 @capability_required(MANAGE)
 def settings(activity_id: int):
     """Track, language, key and the original of a translated copy."""
-    activity = _lesson(activity_id)
+    activity = lesson_or_404(activity_id)
     lesson = lesson_of(activity)
     form = LessonSettingsForm(obj=lesson)
     originals = [i for i in catalogue(activity.programme_id, include_hidden=True)
@@ -108,6 +117,7 @@ def settings(activity_id: int):
         (i.activity.id, f"{i.activity.title} ({i.lesson.language})") for i in originals]
     if not form.is_submitted():
         form.translation_of.data = lesson.translation_of_id or 0
+    conflict = None
     if form.validate_on_submit():
         key_taken = db.session.scalar(
             db.select(Lesson.activity_id).join(Activity, Activity.id == Lesson.activity_id)
@@ -121,16 +131,21 @@ def settings(activity_id: int):
             form.translation_of.errors.append(
                 _("This lesson has translated copies, so it cannot be a copy itself."))
         else:
-            lesson = ensure_lesson(activity)
-            lesson.track = form.track.data
-            lesson.language = form.language.data
-            lesson.key = form.key.data
-            lesson.translation_of_id = form.translation_of.data or None
-            lesson.updated_at = utcnow()
-            db.session.commit()
-            flash(_("The lesson's settings are saved."), "success")
-            return redirect(_manage_url(activity))
-    return _form_page(activity, form, _("Lesson settings"),
+            def apply() -> None:
+                row = ensure_lesson(activity)
+                row.track = form.track.data
+                row.language = form.language.data
+                row.key = form.key.data
+                row.translation_of_id = form.translation_of.data or None
+                row.updated_at = utcnow()
+
+            conflict = concurrency.save(lesson, form, apply, {
+                "track": "track", "language": "language", "key": "key",
+                "translation_of": lambda row: row.translation_of_id or 0})
+            if conflict is None:
+                flash(_("The lesson's settings are saved."), "success")
+                return redirect(_manage_url(activity))
+    return _form_page(activity, form, _("Lesson settings"), conflict,
                       hints={"key": _("Names the lesson in exported folders; a translated "
                                       "copy refers to its original by this key.")})
 
@@ -142,7 +157,7 @@ def settings(activity_id: int):
 @capability_required(MANAGE)
 def new_chapter(activity_id: int):
     """Add a chapter at the end of the lesson."""
-    activity = _lesson(activity_id)
+    activity = lesson_or_404(activity_id)
     form = ChapterForm()
     if form.validate_on_submit():
         count = db.session.scalar(db.select(db.func.count(Chapter.id))
@@ -161,23 +176,27 @@ def new_chapter(activity_id: int):
 @capability_required(MANAGE)
 def edit_chapter(activity_id: int, chapter_id: int):
     """Rename a chapter."""
-    activity = _lesson(activity_id)
+    activity = lesson_or_404(activity_id)
     chapter = _chapter(activity, chapter_id)
     form = ChapterForm(obj=chapter)
+    conflict = None
     if form.validate_on_submit():
-        chapter.title = form.title.data.strip()
-        _touch(activity)
-        db.session.commit()
-        flash(_("Chapter saved."), "success")
-        return redirect(_manage_url(activity, f"chapter-{chapter.id}"))
-    return _form_page(activity, form, _("Edit chapter"))
+        def apply() -> None:
+            chapter.title = form.title.data.strip()
+            _touch(activity)
+
+        conflict = concurrency.save(chapter, form, apply, {"title": "title"})
+        if conflict is None:
+            flash(_("Chapter saved."), "success")
+            return redirect(_manage_url(activity, f"chapter-{chapter.id}"))
+    return _form_page(activity, form, _("Edit chapter"), conflict)
 
 
 @bp.route("/<int:activity_id>/chapters/<int:chapter_id>/delete", methods=["GET", "POST"])
 @capability_required(MANAGE)
 def delete_chapter(activity_id: int, chapter_id: int):
     """Delete a chapter with its pages and questions, after confirmation."""
-    activity = _lesson(activity_id)
+    activity = lesson_or_404(activity_id)
     chapter = _chapter(activity, chapter_id)
     if ConfirmForm().validate_on_submit():
         db.session.delete(chapter)
@@ -197,7 +216,7 @@ def delete_chapter(activity_id: int, chapter_id: int):
 @capability_required(MANAGE)
 def move_chapter(activity_id: int, chapter_id: int, direction: str):
     """Move a chapter up or down."""
-    activity = _lesson(activity_id)
+    activity = lesson_or_404(activity_id)
     chapter = _chapter(activity, chapter_id)
     if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
         abort(400)
@@ -229,13 +248,14 @@ def _image_hint(activity: Activity) -> str:
 @capability_required(MANAGE)
 def new_page(activity_id: int, chapter_id: int):
     """Add a page at the end of a chapter."""
-    activity = _lesson(activity_id)
+    activity = lesson_or_404(activity_id)
     chapter = _chapter(activity, chapter_id)
     form = PageForm()
     if form.validate_on_submit():
         page = Page(chapter_id=chapter.id, position=len(chapter.pages))
         _save_page(activity, page, form)
         db.session.add(page)
+        revisions.record(page, current_user)
         db.session.commit()
         flash(_("Page added."), "success")
         return redirect(_manage_url(activity, f"chapter-{chapter.id}"))
@@ -247,25 +267,37 @@ def new_page(activity_id: int, chapter_id: int):
 @capability_required(MANAGE)
 def edit_page(activity_id: int, page_id: int):
     """Change a page's title and text."""
-    activity = _lesson(activity_id)
-    page = _page(activity, page_id)
+    activity = lesson_or_404(activity_id)
+    page = page_or_404(activity, page_id)
     form = PageForm(obj=page)
     if not form.is_submitted():
         form.body.data = page.body_source
+    conflict = None
     if form.validate_on_submit():
-        _save_page(activity, page, form)
-        db.session.commit()
-        flash(_("Page saved."), "success")
-        return redirect(url_for(".page", activity_id=activity.id, page_id=page.id))
-    return _form_page(activity, form, _("Edit page"), hints={"body": _image_hint(activity)})
+        def apply() -> None:
+            revisions.keep_first(page)
+            _save_page(activity, page, form)
+            revisions.record(page, current_user)
+
+        conflict = concurrency.save(page, form, apply,
+                                    {"title": "title", "body": "body_source"},
+                                    races=(IntegrityError,))
+        if conflict is None:
+            flash(_("Page saved."), "success")
+            return redirect(url_for(".page", activity_id=activity.id, page_id=page.id))
+    return _form_page(activity, form, _("Edit page"), conflict,
+                      hints={"body": _image_hint(activity)},
+                      current=page.body_html if conflict is not None else None,
+                      history=url_for(".page_revisions", activity_id=activity.id,
+                                      page_id=page.id))
 
 
 @bp.route("/<int:activity_id>/pages/<int:page_id>/delete", methods=["GET", "POST"])
 @capability_required(MANAGE)
 def delete_page(activity_id: int, page_id: int):
     """Delete a page, after confirmation."""
-    activity = _lesson(activity_id)
-    page = _page(activity, page_id)
+    activity = lesson_or_404(activity_id)
+    page = page_or_404(activity, page_id)
     if ConfirmForm().validate_on_submit():
         chapter = page.chapter
         db.session.delete(page)
@@ -283,8 +315,8 @@ def delete_page(activity_id: int, page_id: int):
 @capability_required(MANAGE)
 def move_page(activity_id: int, page_id: int, direction: str):
     """Move a page up or down within its chapter."""
-    activity = _lesson(activity_id)
-    page = _page(activity, page_id)
+    activity = lesson_or_404(activity_id)
+    page = page_or_404(activity, page_id)
     if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
         abort(400)
     move(page.chapter.pages, page, direction)
@@ -300,7 +332,7 @@ def move_page(activity_id: int, page_id: int, direction: str):
 @capability_required(MANAGE)
 def new_question(activity_id: int, chapter_id: int):
     """Add a reflective question at the end of a chapter."""
-    activity = _lesson(activity_id)
+    activity = lesson_or_404(activity_id)
     chapter = _chapter(activity, chapter_id)
     form = QuestionForm()
     if form.validate_on_submit():
@@ -317,23 +349,27 @@ def new_question(activity_id: int, chapter_id: int):
 @capability_required(MANAGE)
 def edit_question(activity_id: int, question_id: int):
     """Change a reflective question."""
-    activity = _lesson(activity_id)
+    activity = lesson_or_404(activity_id)
     question = _question(activity, question_id)
     form = QuestionForm(obj=question)
+    conflict = None
     if form.validate_on_submit():
-        question.text = form.text.data.strip()
-        _touch(activity)
-        db.session.commit()
-        flash(_("Question saved."), "success")
-        return redirect(_manage_url(activity, f"chapter-{question.chapter_id}"))
-    return _form_page(activity, form, _("Edit reflective question"))
+        def apply() -> None:
+            question.text = form.text.data.strip()
+            _touch(activity)
+
+        conflict = concurrency.save(question, form, apply, {"text": "text"})
+        if conflict is None:
+            flash(_("Question saved."), "success")
+            return redirect(_manage_url(activity, f"chapter-{question.chapter_id}"))
+    return _form_page(activity, form, _("Edit reflective question"), conflict)
 
 
 @bp.route("/<int:activity_id>/questions/<int:question_id>/delete", methods=["GET", "POST"])
 @capability_required(MANAGE)
 def delete_question(activity_id: int, question_id: int):
     """Delete a reflective question, after confirmation; answers stay in journals."""
-    activity = _lesson(activity_id)
+    activity = lesson_or_404(activity_id)
     question = _question(activity, question_id)
     if ConfirmForm().validate_on_submit():
         chapter = question.chapter
@@ -355,7 +391,7 @@ def delete_question(activity_id: int, question_id: int):
 @capability_required(MANAGE)
 def move_question(activity_id: int, question_id: int, direction: str):
     """Move a question up or down within its chapter."""
-    activity = _lesson(activity_id)
+    activity = lesson_or_404(activity_id)
     question = _question(activity, question_id)
     if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
         abort(400)
