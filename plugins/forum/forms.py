@@ -6,14 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import HiddenInput
+
+from core.concurrency import version_field
 
 BODY_MAX = 50000
 
@@ -49,7 +49,7 @@ class EditForm(_BodyForm):
     """Editing a post; ``version`` is the one the editor loaded."""
 
     title = StringField(_l("Subject"), validators=[Optional(), Length(max=200)])
-    version = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    version = version_field()
 
 
 class PreferenceForm(FlaskForm):

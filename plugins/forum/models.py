@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import column_property
 
+from core.concurrency import Versioned
 from core.extensions import db
 from core.models.base import Timestamped, utcnow
 
@@ -47,7 +48,7 @@ class Discussion(Timestamped, db.Model):
     last_author = db.relationship("User", foreign_keys=[last_author_id])
 
 
-class Post(Timestamped, db.Model):
+class Post(Versioned, Timestamped, db.Model):
     """A message in a discussion: markdown source and its sanitised HTML.
 
     ``version`` guards edits (optimistic locking); a deleted post keeps its row
@@ -66,7 +67,6 @@ class Post(Timestamped, db.Model):
                           index=True)
     body_source = db.Column(db.Text, nullable=False, default="")
     body_html = db.Column(db.Text, nullable=False, default="")
-    version = db.Column(db.Integer, nullable=False, default=1)
     edited_at = db.Column(db.DateTime, nullable=True)
     deleted_at = db.Column(db.DateTime, nullable=True)
     deleted_by_id = db.Column(db.ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
@@ -78,8 +78,6 @@ class Post(Timestamped, db.Model):
         _Q + "Attachment", back_populates="post", order_by=lambda: Attachment.position,
         cascade="all, delete-orphan",
     )
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class Revision(db.Model):

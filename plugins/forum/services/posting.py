@@ -8,8 +8,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm.exc import StaleDataError
 
+from core.concurrency import EditConflict, check, guarded
 from core.events import emit
 from core.extensions import db
 from core.models import Activity, utcnow
@@ -20,10 +20,6 @@ from plugins.forum.models import Attachment, Discussion, Post, Revision
 from plugins.forum.services.subscriptions import set_subscription
 
 PLUGIN = "forum"
-
-
-class EditConflict(Exception):
-    """The post changed (or was deleted) since the editor loaded it."""
 
 
 class SaveFailed(Exception):
@@ -132,25 +128,22 @@ def edit(activity: Activity, post: Post, body: str, version: int | None, user: A
     ``version`` is the one the editor loaded; if the post changed since, or another
     save wins the race, ``EditConflict`` is raised and nothing is written.
     """
-    if post.deleted_at is not None or version != post.version:
+    if post.deleted_at is not None:
         raise EditConflict
-    db.session.add(Revision(
-        post_id=post.id, body_source=post.body_source, body_html=post.body_html,
-        written_at=post.edited_at or post.created_at, edited_by_id=user.id,
-    ))
-    post.body_source = body
-    post.body_html = render_markdown(body)
-    post.edited_at = utcnow()
-    discussion = post.discussion
-    if title and is_first(post):
-        discussion.title = title.strip()
-    emit("post_edited", actor=user, programme=activity.programme_id,
-         group=discussion.group_id, obj=post, data=_event_data(activity, discussion, post))
-    try:
-        db.session.commit()
-    except StaleDataError as err:
-        db.session.rollback()
-        raise EditConflict from err
+    with guarded():
+        check(post.version, version)
+        db.session.add(Revision(
+            post_id=post.id, body_source=post.body_source, body_html=post.body_html,
+            written_at=post.edited_at or post.created_at, edited_by_id=user.id,
+        ))
+        post.body_source = body
+        post.body_html = render_markdown(body)
+        post.edited_at = utcnow()
+        discussion = post.discussion
+        if title and is_first(post):
+            discussion.title = title.strip()
+        emit("post_edited", actor=user, programme=activity.programme_id,
+             group=discussion.group_id, obj=post, data=_event_data(activity, discussion, post))
 
 
 def is_first(post: Post) -> bool:
@@ -173,14 +166,10 @@ def delete(activity: Activity, post: Post, user: Any) -> bool:
         discussion.deleted_at = now
     else:
         discussion.reply_count = Discussion.reply_count - 1
-    emit("post_deleted", actor=user, programme=activity.programme_id,
-         group=discussion.group_id, obj=post,
-         data={**_event_data(activity, discussion, post), "discussion": whole})
-    try:
-        db.session.commit()
-    except StaleDataError as err:
-        db.session.rollback()
-        raise EditConflict from err
+    with guarded():
+        emit("post_deleted", actor=user, programme=activity.programme_id,
+             group=discussion.group_id, obj=post,
+             data={**_event_data(activity, discussion, post), "discussion": whole})
     return whole
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from core import concurrency
 from core.extensions import db
 from core.permissions import capability_required
 from core.storage import serve
@@ -60,26 +61,30 @@ def edit(activity_id: int, post_id: int):
         form.version.data = post.version
         if first:
             form.title.data = post.discussion.title
-    conflict = False
+    conflict = None
     if blocked is None and form.validate_on_submit() and not form.preview_requested:
         try:
             posting.edit(activity, post, form.body.data, form.version.data, current_user,
                          title=form.title.data if first else None)
-        except posting.EditConflict:
-            conflict = True
+        except concurrency.EditConflict:
+            db.session.rollback()
             db.session.expire_all()
             post = post_or_404(activity, post_id)
             if post.deleted_at is not None:
                 blocked = _("This post was deleted while you were editing it.")
-            form.version.data = post.version
-            form.version.raw_data = [str(post.version)]
+            concurrency.show_version(form, post.version)
+            fields = {"body": "body_source"}
+            if first:
+                fields["title"] = lambda p: p.discussion.title
+            conflict = concurrency.form_changes(form, post, fields)
         else:
             flash(_("Your changes have been saved."), "success")
             return _back(activity.id, post)
-    return render_form("forum/edit_form.html", activity, form, post=post, first=first,
+    page = render_form("forum/edit_form.html", activity, form, post=post, first=first,
                        conflict=conflict, blocked=blocked, discussion=post.discussion,
                        deadline=edit_deadline(post, activity.programme_id),
                        moderator=can_moderate(activity, post.discussion.group_id))
+    return page, concurrency.status(conflict)
 
 
 @bp.route("/<int:activity_id>/posts/<int:post_id>/delete", methods=["GET", "POST"])
@@ -95,7 +100,7 @@ def delete(activity_id: int, post_id: int):
     if form.validate_on_submit():
         try:
             whole = posting.delete(activity, post, current_user)
-        except posting.EditConflict:
+        except concurrency.EditConflict:
             flash(_("The post changed meanwhile; please look at it again."), "error")
             return _back(activity.id, post)
         if whole:

@@ -213,8 +213,8 @@ def test_second_editor_is_told_and_nothing_is_overwritten(app, world, shared, lo
     resp = author.post(f"/forum/{shared.id}/posts/{post.id}/edit",
                        data={"body": "Author's rewrite", "version": "1", "action": "post"})
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 200
-    assert "Someone else saved this post" in html
+    assert resp.status_code == 409
+    assert "Someone else saved this while you were editing it" in html
     assert "Author&#39;s rewrite" in html or "Author's rewrite" in html
     assert "Mentor&#39;s correction" in html or "Mentor’s correction" in html \
         or "Mentor's correction" in html
