@@ -144,23 +144,44 @@ def form_changes(form: Any, record: Any, names: dict[str, str | Callable[[Any], 
 
 def save(record: Any, form: Any, apply: Callable[[], Any],
          compare: dict[str, str | Callable[[Any], Any]],
-         races: tuple[type[Exception], ...] = ()) -> list[Change] | None:
+         races: tuple[type[Exception], ...] = (),
+         reload: Callable[[], Any] | None = None) -> list[Change] | None:
     """Apply the form to ``record`` and commit, unless it changed since the form was
     loaded. Returns None once saved. On a conflict nothing is written; the form keeps
-    the user's input with the current version, and the differing fields come back
-    (``races`` as for ``guarded``)."""
+    the user's input with the current version, and the differing fields come back.
+
+    ``record`` is None on a form that creates the record when it does not exist yet
+    (its page sends version 0); ``reload`` then finds the one another save created.
+    ``races`` as for ``guarded``; a record deleted meanwhile answers 404.
+    """
     try:
         with guarded(races):
-            check(record.version, form.version.data)
+            check(record.version if record is not None else 0, form.version.data)
             apply()
-            touch(record)
+            if record is not None:
+                touch(record)
     except EditConflict:
         db.session.rollback()
         db.session.expire_all()
-        try:
-            db.session.refresh(record)
-        except InvalidRequestError:
-            abort(404)  # deleted meanwhile
-        show_version(form, record.version)
-        return form_changes(form, record, compare)
+        current = reload() if reload is not None else _refreshed(record)
+        if current is None:
+            abort(404)
+        show_version(form, current.version)
+        return form_changes(form, current, compare)
     return None
+
+
+def _refreshed(record: Any) -> Any:
+    if record is None:
+        return None
+    try:
+        db.session.refresh(record)
+    except InvalidRequestError:
+        return None  # deleted meanwhile
+    return record
+
+
+def loaded_version(form: Any, record: Any) -> None:
+    """On a form's first display, the version of the record it shows (0: none yet)."""
+    if not form.is_submitted():
+        form.version.data = record.version if record is not None else 0

@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from core.concurrency import version_field
 from plugins.monitoring.instrument import ITEMS
 
 FEELINGS = [("1", _l("1 – very bad")), ("2", _l("2 – bad")), ("3", _l("3 – okay")),
@@ -37,6 +38,7 @@ class DiaryForm(FlaskForm):
                          validators=[InputRequired()])
     notes = TextAreaField(_l("Anything else (markdown)"), validators=[Optional(),
                                                                       Length(max=10000)])
+    version = version_field()
 
 
 class ReportForm(FlaskForm):
@@ -45,6 +47,7 @@ class ReportForm(FlaskForm):
     attendance_note = TextAreaField(_l("Attendance"), validators=[Optional(), Length(max=2000)])
     concerns = TextAreaField(_l("Concerns (markdown)"), validators=[Optional(),
                                                                    Length(max=10000)])
+    version = version_field()
 
 
 def questionnaire_form():  # noqa: ANN201

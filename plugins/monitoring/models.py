@@ -3,13 +3,14 @@ goals and certificates."""
 
 from __future__ import annotations
 
+from core.concurrency import Versioned
 from core.extensions import db
 from core.models import utcnow
 
 OUTCOME_STATUSES = ("in_work", "in_education", "neither", "other")
 
 
-class DiaryEntry(db.Model):
+class DiaryEntry(Versioned, db.Model):
     """A mentee's diary of one held session, shared with the group."""
 
     __tablename__ = "monitoring_diary"
@@ -35,7 +36,7 @@ class DiaryEntry(db.Model):
     author = db.relationship("User")
 
 
-class MonitoringReport(db.Model):
+class MonitoringReport(Versioned, db.Model):
     """The mentor's report of a monitoring session."""
 
     __tablename__ = "monitoring_report"

@@ -7,8 +7,10 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from core import concurrency
 from core.activities import activity_or_404, check_group_access, current_group, groups_for
 from core.events import emit
 from core.extensions import db
@@ -23,6 +25,13 @@ from plugins.monitoring.models import DiaryEntry, MonitoringReport
 
 TYPE = "monitoring.diary"
 EDIT_WINDOW = timedelta(days=7)
+
+
+# form field -> the saved row's value, to show what differs after an edit conflict
+DIARY_FIELDS = {"what_we_did": "what_we_did", "what_i_learned": "what_i_learned",
+                "next_step": "next_step", "feeling": "feeling", "notes": "notes_source"}
+REPORT_FIELDS = {"progress": "progress_source", "attendance_note": "attendance_note",
+                 "concerns": "concerns_source"}
 
 
 def editable(entry: DiaryEntry) -> bool:
@@ -75,33 +84,42 @@ def write_diary(activity_id: int, group_id: int, session_id: int):
         flash(_("A diary can be changed only during the week after it was written."), "error")
         return redirect(url_for(".diary", activity_id=activity.id, group=group_id))
     form = DiaryForm(obj=entry)
+    concurrency.loaded_version(form, entry)
     if entry is not None and not form.is_submitted():
         form.notes.data = entry.notes_source
         form.feeling.data = str(entry.feeling)
+    conflict = None
     if form.validate_on_submit():
-        created = entry is None
-        if created:
-            entry = DiaryEntry(programme_id=activity.programme_id, group_id=group_id,
-                               session_id=session.id, author_id=current_user.id)
-            db.session.add(entry)
-        entry.what_we_did = form.what_we_did.data.strip()
-        entry.what_i_learned = form.what_i_learned.data.strip()
-        entry.next_step = form.next_step.data.strip()
-        entry.feeling = int(form.feeling.data)
-        entry.notes_source = form.notes.data or ""
-        entry.notes_html = render_markdown(form.notes.data)
-        entry.updated_at = utcnow()
-        db.session.flush()
-        if created:
-            emit("diary_submitted", actor=current_user, programme=activity.programme_id,
-                 group=group_id, obj=entry)
-        db.session.commit()
-        flash(_("Your diary is saved and shared with your group."), "success")
-        return redirect(url_for(".diary", activity_id=activity.id, group=group_id)
-                        + f"#session-{session.id}")
+        def apply() -> None:
+            row = entry
+            if row is None:
+                row = DiaryEntry(programme_id=activity.programme_id, group_id=group_id,
+                                 session_id=session.id, author_id=current_user.id)
+                db.session.add(row)
+            row.what_we_did = form.what_we_did.data.strip()
+            row.what_i_learned = form.what_i_learned.data.strip()
+            row.next_step = form.next_step.data.strip()
+            row.feeling = int(form.feeling.data)
+            row.notes_source = form.notes.data or ""
+            row.notes_html = render_markdown(form.notes.data)
+            row.updated_at = utcnow()
+            db.session.flush()
+            if entry is None:
+                emit("diary_submitted", actor=current_user, programme=activity.programme_id,
+                     group=group_id, obj=row)
+
+        conflict = concurrency.save(
+            entry, form, apply, DIARY_FIELDS, races=(IntegrityError,),
+            reload=lambda: db.session.scalar(db.select(DiaryEntry).where(
+                DiaryEntry.session_id == session.id, DiaryEntry.author_id == current_user.id)))
+        if conflict is None:
+            flash(_("Your diary is saved and shared with your group."), "success")
+            return redirect(url_for(".diary", activity_id=activity.id, group=group_id)
+                            + f"#session-{session.id}")
     return render_template("monitoring/diary_form.html", activity=activity,
                            programme=activity.programme, form=form, session=session,
-                           title=sessions_source.title(session), group_id=group_id)
+                           title=sessions_source.title(session), group_id=group_id,
+                           conflict=conflict), concurrency.status(conflict)
 
 
 @bp.route("/groups/<int:group_id>/sessions/<int:session_id>/report", methods=["GET", "POST"])
@@ -114,27 +132,35 @@ def report(group_id: int, session_id: int):
     row = db.session.scalar(db.select(MonitoringReport).where(
         MonitoringReport.session_id == session.id))
     form = ReportForm(obj=row)
+    concurrency.loaded_version(form, row)
     if row is not None and not form.is_submitted():
         form.progress.data = row.progress_source
         form.concerns.data = row.concerns_source
+    conflict = None
     if form.validate_on_submit():
-        created = row is None
-        if created:
-            row = MonitoringReport(programme_id=group.programme_id, group_id=group.id,
-                                   session_id=session.id, author_id=current_user.id)
-            db.session.add(row)
-        row.progress_source = form.progress.data
-        row.progress_html = render_markdown(form.progress.data)
-        row.attendance_note = form.attendance_note.data or ""
-        row.concerns_source = form.concerns.data or ""
-        row.concerns_html = render_markdown(form.concerns.data)
-        row.updated_at = utcnow()
-        db.session.flush()
-        emit("report_written", actor=current_user, programme=group.programme_id, group=group,
-             obj=row)
-        db.session.commit()
-        flash(_("The monitoring report is saved."), "success")
-        return redirect(url_for(".report", group_id=group.id, session_id=session.id))
+        def apply() -> None:
+            saved = row
+            if saved is None:
+                saved = MonitoringReport(programme_id=group.programme_id, group_id=group.id,
+                                         session_id=session.id, author_id=current_user.id)
+                db.session.add(saved)
+            saved.progress_source = form.progress.data
+            saved.progress_html = render_markdown(form.progress.data)
+            saved.attendance_note = form.attendance_note.data or ""
+            saved.concerns_source = form.concerns.data or ""
+            saved.concerns_html = render_markdown(form.concerns.data)
+            saved.updated_at = utcnow()
+            db.session.flush()
+            emit("report_written", actor=current_user, programme=group.programme_id,
+                 group=group, obj=saved)
+
+        conflict = concurrency.save(
+            row, form, apply, REPORT_FIELDS, races=(IntegrityError,),
+            reload=lambda: db.session.scalar(db.select(MonitoringReport).where(
+                MonitoringReport.session_id == session.id)))
+        if conflict is None:
+            flash(_("The monitoring report is saved."), "success")
+            return redirect(url_for(".report", group_id=group.id, session_id=session.id))
     return render_template("monitoring/report_form.html", group=group, programme=group.programme,
                            form=form, session=session, title=sessions_source.title(session),
-                           report=row)
+                           report=row, conflict=conflict), concurrency.status(conflict)
