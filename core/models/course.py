@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from core.concurrency import Versioned
 from core.extensions import db
 from core.models.base import Timestamped
 
 GROUP_MODES = ("shared", "separate")
 
 
-class Section(Timestamped, db.Model):
+class Section(Versioned, Timestamped, db.Model):
     """An ordered part of a programme's course page."""
 
     __tablename__ = "section"
@@ -30,7 +31,7 @@ class Section(Timestamped, db.Model):
     )
 
 
-class Activity(Timestamped, db.Model):
+class Activity(Versioned, Timestamped, db.Model):
     """An instance of a plugin's activity type placed in a section."""
 
     __tablename__ = "activity"

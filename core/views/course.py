@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from core import concurrency
 from core.events import emit
 from core.extensions import db
 from core.models import Activity, Programme, Section
@@ -82,16 +83,22 @@ def edit_section(programme_id: int, section_id: int):
     form = SectionForm(obj=section)
     if request.method == "GET":
         form.summary.data = section.summary_source
+    conflict = None
     if form.validate_on_submit():
-        section.title = form.title.data.strip()
-        section.summary_source = form.summary.data or ""
-        section.summary_html = render_markdown(form.summary.data)
-        section.visible = form.visible.data
-        db.session.commit()
-        flash(_("Section saved."), "success")
-        return redirect(url_for(".programme", programme_id=programme_id) + f"#section-{section.id}")
+        def apply() -> None:
+            section.title = form.title.data.strip()
+            section.summary_source = form.summary.data or ""
+            section.summary_html = render_markdown(form.summary.data)
+            section.visible = form.visible.data
+
+        conflict = concurrency.save(section, form, apply, {
+            "title": "title", "summary": "summary_source", "visible": "visible"})
+        if conflict is None:
+            flash(_("Section saved."), "success")
+            return redirect(url_for(".programme", programme_id=programme_id)
+                            + f"#section-{section.id}")
     return render_template("course/section_form.html", form=form, programme=section.programme,
-                           section=section)
+                           section=section, conflict=conflict), concurrency.status(conflict)
 
 
 @bp.route("/p/<int:programme_id>/sections/<int:section_id>/move/<direction>", methods=["POST"])
@@ -186,11 +193,18 @@ def _activity(programme_id: int, activity_id: int) -> Activity:
     return activity
 
 
+# form field -> the activity's value, to show what differs after an edit conflict
+ACTIVITY_FIELDS = {"section_id": "section_id", "title": "title",
+                   "description": "description_source", "group_mode": "group_mode",
+                   "visible": "visible"}
+
+
 @bp.route("/p/<int:programme_id>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @capability_required("core.manage_course")
 def edit_activity(programme_id: int, activity_id: int):
     activity = _activity(programme_id, activity_id)
     form = _activity_form(programme_id, activity)
+    conflict = None
     if request.method == "POST":
         form.type.data = activity.type
     if form.validate_on_submit():
@@ -198,21 +212,24 @@ def edit_activity(programme_id: int, activity_id: int):
         if atype and form.group_mode.data not in atype.group_modes:
             form.group_mode.errors.append(_("This activity type does not offer that group mode."))
         else:
-            section = _section(programme_id, form.section_id.data)
-            if section.id != activity.section_id:
-                activity.section_id = section.id
-                activity.position = len(section.activities)
-            activity.title = form.title.data.strip()
-            activity.description_source = form.description.data or ""
-            activity.description_html = render_markdown(form.description.data)
-            activity.group_mode = form.group_mode.data
-            activity.visible = form.visible.data
-            db.session.commit()
-            flash(_("Activity saved."), "success")
-            return redirect(url_for(".programme", programme_id=programme_id)
-                            + f"#activity-{activity.id}")
+            def apply() -> None:
+                section = _section(programme_id, form.section_id.data)
+                if section.id != activity.section_id:
+                    activity.section_id = section.id
+                    activity.position = len(section.activities)
+                activity.title = form.title.data.strip()
+                activity.description_source = form.description.data or ""
+                activity.description_html = render_markdown(form.description.data)
+                activity.group_mode = form.group_mode.data
+                activity.visible = form.visible.data
+
+            conflict = concurrency.save(activity, form, apply, ACTIVITY_FIELDS)
+            if conflict is None:
+                flash(_("Activity saved."), "success")
+                return redirect(url_for(".programme", programme_id=programme_id)
+                                + f"#activity-{activity.id}")
     return render_template("course/activity_form.html", form=form, programme=activity.programme,
-                           activity=activity)
+                           activity=activity, conflict=conflict), concurrency.status(conflict)
 
 
 @bp.route("/p/<int:programme_id>/activities/<int:activity_id>/move/<direction>",

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from core.concurrency import version_field
 from core.labels import GROUP_STATUS_LABELS
 from core.models.programmes import GROUP_STATUSES
 from core.validators import EmailAddress
@@ -35,6 +36,7 @@ class SectionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary (markdown)"), validators=[Optional(), Length(max=20000)])
     visible = BooleanField(_l("Visible to participants"), default=True)
+    version = version_field()
 
 
 class ActivityForm(FlaskForm):
@@ -45,6 +47,7 @@ class ActivityForm(FlaskForm):
                                 validators=[Optional(), Length(max=20000)])
     group_mode = SelectField(_l("Group mode"), choices=GROUP_MODE_CHOICES, default="shared")
     visible = BooleanField(_l("Visible to participants"), default=True)
+    version = version_field()
 
 
 class ConfirmForm(FlaskForm):

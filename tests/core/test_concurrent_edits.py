@@ -7,7 +7,7 @@ from datetime import datetime
 
 from core import concurrency
 from core.extensions import db
-from core.models import MentoringSession
+from core.models import Activity, MentoringSession, Section
 from core.sessions.models import SessionPlanRevision
 from core.sessions.services import plan_session, record_revision
 from tests.forms import form_fields
@@ -129,3 +129,23 @@ def test_changes_lists_only_differing_fields():
                                  ("Date", None, "2031-01-01")])
     assert [c.label for c in found] == ["Body", "Date"]
     assert found[0].lines == ["- two", "+ three"]
+
+
+def test_section_and_activity_edit_conflicts(world, make, login_as):
+    prog = world["programme"]
+    section = make.section(prog, "Start here")
+    activity = make.activity(prog, "lessons.lesson", plugin="lessons", title="Lesson one",
+                             section=section)
+    for url, field, model, key, attr in (
+        (f"/p/{prog.id}/sections/{section.id}/edit", "summary", Section, section.id,
+         "summary_source"),
+        (f"/p/{prog.id}/activities/{activity.id}/edit", "description", Activity, activity.id,
+         "description_source"),
+    ):
+        tab1, f1, tab2, f2 = _two_tabs(login_as, world["manager"], url)
+        assert tab1.post(url, data={**f1, field: "From tab one"}).status_code == 302
+        resp = tab2.post(url, data={**f2, field: "From tab two"})
+        assert resp.status_code == 409
+        assert form_fields(resp.get_data(as_text=True))[field] == "From tab two"
+        db.session.expire_all()
+        assert getattr(db.session.get(model, key), attr) == "From tab one"

@@ -1,0 +1,30 @@
+"""versions guarding edits (optimistic locking) of sessions, sections and activities
+
+Revision ID: core0005
+Revises: core0004
+Create Date: 2026-12-04 17:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'core0005'
+down_revision = 'core0004'
+branch_labels = None
+depends_on = None
+
+VERSIONED = ('mentoring_session', 'section', 'activity')
+
+
+def upgrade():
+    for table in VERSIONED:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(sa.Column(
+                'version', sa.Integer(), nullable=False, server_default='1'))
+
+
+def downgrade():
+    for table in VERSIONED:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_column('version')
