@@ -138,8 +138,15 @@ def form_changes(form: Any, record: Any, names: dict[str, str | Callable[[Any], 
         saved = source(record) if callable(source) else getattr(record, source)
         f = form[name]
         labels = {str(k): v for k, v in getattr(f, "choices", None) or []}
-        rows.append((f.label.text, labels.get(str(saved), saved), labels.get(str(f.data), f.data)))
+        rows.append((f.label.text, _shown(saved, labels), _shown(f.data, labels)))
     return changes(rows)
+
+
+def _shown(value: Any, labels: dict[str, Any]) -> Any:
+    """A value as the form shows it: the label of a choice, choices joined by commas."""
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(labels.get(str(v), v)) for v in value)
+    return labels.get(str(value), value)
 
 
 def save(record: Any, form: Any, apply: Callable[[], Any],

@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from core.concurrency import version_field
 from plugins.matching.models import PROFILE_FIELDS
 from plugins.matching.services.profiles import (
     AVAILABILITY,
@@ -52,6 +53,7 @@ class ProfileForm(FlaskForm):
     goals = TextAreaField(_l("What I offer (mentors) or seek (mentees)"),
                           validators=[Optional(), Length(max=2000)])
     age_confirmed = BooleanField(_l("I confirm that I have reached the minimum age"))
+    version = version_field()
 
 
 def profile_form(slots: list[Any], seeking: bool, **kwargs: Any) -> ProfileForm:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.concurrency import Versioned
 from core.extensions import db
 from core.models.base import Timestamped, utcnow
 
@@ -53,7 +54,7 @@ class Competence(db.Model):
     position = db.Column(db.Integer, nullable=False, default=0)
 
 
-class Profile(db.Model):
+class Profile(Versioned, db.Model):
     """A programme member's competence profile with a visibility for each field.
 
     Visibility ``programme``: every member; ``group``: people sharing a mentoring

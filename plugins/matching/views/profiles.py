@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
-from core import storage
+from core import concurrency, storage
 from core.extensions import db
 from core.models.base import utcnow
 from core.permissions import capability_required, role_in
@@ -86,6 +87,14 @@ def photo(programme_id: int, user_id: int):
     return storage.serve(profile.photo)
 
 
+# form field -> the saved profile's value, to show what differs after an edit conflict
+PROFILE_COMPARED = {
+    "headline": "headline", "bio": "bio_source", "goals": "goals",
+    "interests": lambda p: ", ".join(p.interests),
+    "languages": "languages", "availability": "availability",
+}
+
+
 def _fill(form, profile: Profile | None, slots: list, seeking: bool, needed: int) -> None:
     if profile is None:
         for name in PROFILE_FIELDS:
@@ -157,19 +166,29 @@ def profile_edit(programme_id: int):
     form.languages.choices = language_choices()
     if not form.is_submitted():
         _fill(form, profile, slots, seeking, needed)
+    concurrency.loaded_version(form, profile)
+    conflict = None
     if form.validate_on_submit():
-        if profile is None:
-            profile = Profile(programme_id=programme_id, user_id=user.id)
-            db.session.add(profile)
-        _save(form, profile, slots, slot_ids(programme, slots), seeking, needed)
-        db.session.commit()
-        flash(_("Your profile is saved."), "success")
-        return redirect(url_for(".profile_view", programme_id=programme_id, user_id=user.id))
+        def apply() -> None:
+            row = profile
+            if row is None:
+                row = Profile(programme_id=programme_id, user_id=user.id)
+                db.session.add(row)
+            _save(form, row, slots, slot_ids(programme, slots), seeking, needed)
+
+        conflict = concurrency.save(profile, form, apply, PROFILE_COMPARED,
+                                    races=(IntegrityError,),
+                                    reload=lambda: profile_of(user.id, programme_id))
+        if conflict is None:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for(".profile_view", programme_id=programme_id,
+                                    user_id=user.id))
+        profile = profile_of(user.id, programme_id)
     return render_template(
         "matching/profile_form.html", programme=programme, form=form, profile=profile,
         slots=slots, seeking=seeking, min_age=needed, photo_form=PhotoForm(),
-        fields=PROFILE_FIELDS,
-    )
+        fields=PROFILE_FIELDS, conflict=conflict,
+    ), concurrency.status(conflict)
 
 
 @bp.route("/p/<int:programme_id>/matching/profile/photo", methods=["POST"])

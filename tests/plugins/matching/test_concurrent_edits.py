@@ -1,0 +1,30 @@
+"""Two tabs on one's matching profile: the second save answers 409 with its text still
+in the form, and the first save stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.extensions import db
+from plugins.matching.models import Profile
+from tests.forms import form_fields
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_profile_edit_conflict(world, mx, login_as, existing):
+    pid = world["programme"].id
+    if existing:
+        mx.profile(world["programme"], world["mentee_a"], goals="Start", languages=["en"])
+    url = f"/p/{pid}/matching/profile"
+    tab1, tab2 = login_as(world["mentee_a"]), login_as(world["mentee_a"])
+    f1 = form_fields(tab1.get(url).get_data(as_text=True))
+    f2 = form_fields(tab2.get(url).get_data(as_text=True))
+    assert f1["version"] == ("1" if existing else "0")
+    assert tab1.post(url, data={**f1, "goals": "Goals from tab one"}).status_code == 302
+    resp = tab2.post(url, data={**f2, "goals": "Goals from tab two"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 409
+    assert "Goals from tab one" in html
+    assert form_fields(html)["goals"] == "Goals from tab two"
+    db.session.expire_all()
+    assert [p.goals for p in db.session.scalars(db.select(Profile))] == ["Goals from tab one"]
