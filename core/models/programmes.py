@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.concurrency import Versioned
 from core.extensions import db
 from core.models.base import Timestamped
 
@@ -23,7 +24,7 @@ class Organisation(Timestamped, db.Model):
     programmes = db.relationship("Programme", back_populates="organisation")
 
 
-class Programme(Timestamped, db.Model):
+class Programme(Versioned, Timestamped, db.Model):
     """A mentoring programme: the course shell that sections and activities live in."""
 
     __tablename__ = "programme"

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import flag_modified
 
+from core import concurrency
 from core.extensions import db
 from core.models import Programme
 from core.permissions import capability_required
@@ -46,6 +47,7 @@ def edit(programme_id: int):
               for s in declared}
     errors: dict[tuple[str, str], str] = {}
     form = ConfirmForm()
+    version, conflict = programme.version, None
     if form.validate_on_submit():
         new = {k: dict(v) for k, v in current.items()}
         for s in declared:
@@ -63,10 +65,23 @@ def edit(programme_id: int):
             values[(s.plugin, s.name)] = value
             new.setdefault(s.plugin, {})[s.name] = value
         if not errors:
-            programme.settings = new
-            flag_modified(programme, "settings")
-            db.session.commit()
-            flash(_("Settings saved."), "success")
-            return redirect(url_for(".edit", programme_id=programme.id))
+            try:
+                with concurrency.guarded():
+                    concurrency.check(programme.version,
+                                      request.form.get("version", type=int))
+                    programme.settings = new
+                    flag_modified(programme, "settings")
+            except concurrency.EditConflict:
+                db.session.rollback()
+                db.session.expire_all()
+                saved = get_or_404(Programme, programme_id).settings or {}
+                version = programme.version
+                conflict = concurrency.changes(
+                    (s.label, saved.get(s.plugin, {}).get(s.name, s.default),
+                     values[(s.plugin, s.name)]) for s in declared)
+            else:
+                flash(_("Settings saved."), "success")
+                return redirect(url_for(".edit", programme_id=programme.id))
     return render_template("settings.html", programme=programme, declared=declared,
-                           values=values, errors=errors, form=form)
+                           values=values, errors=errors, form=form, version=version,
+                           conflict=conflict), concurrency.status(conflict)

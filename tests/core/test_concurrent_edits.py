@@ -8,6 +8,7 @@ from datetime import datetime
 from core import concurrency
 from core.extensions import db
 from core.models import Activity, MentoringSession, Section
+from core.plugins import registry, setting
 from core.sessions.models import SessionPlanRevision
 from core.sessions.services import plan_session, record_revision
 from tests.forms import form_fields
@@ -149,3 +150,22 @@ def test_section_and_activity_edit_conflicts(world, make, login_as):
         assert form_fields(resp.get_data(as_text=True))[field] == "From tab two"
         db.session.expire_all()
         assert getattr(db.session.get(model, key), attr) == "From tab one"
+
+
+def test_programme_settings_conflict(world, login_as):
+    prog = world["programme"]
+    decl = next(s for s in registry().settings.values()
+                if s.type is int and registry().is_enabled(prog.id, s.plugin))
+    key = f"{decl.plugin}.{decl.name}"
+    url = f"/p/{prog.id}/settings"
+    tab1, f1, tab2, f2 = _two_tabs(login_as, world["manager"], url)
+    assert tab1.post(url, data={**f1, key: "7"}).status_code == 302
+    resp = tab2.post(url, data={**f2, key: "9"})
+    assert resp.status_code == 409
+    kept = form_fields(resp.get_data(as_text=True))
+    assert kept[key] == "9"
+    db.session.expire_all()
+    assert setting(prog.id, decl.plugin, decl.name) == 7
+    assert tab2.post(url, data={**kept, key: "8"}).status_code == 302
+    db.session.expire_all()
+    assert setting(prog.id, decl.plugin, decl.name) == 8

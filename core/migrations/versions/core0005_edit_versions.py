@@ -1,4 +1,4 @@
-"""versions guarding edits (optimistic locking) of sessions, sections and activities
+"""versions guarding edits (optimistic locking): sessions, course, programme settings
 
 Revision ID: core0005
 Revises: core0004
@@ -14,7 +14,7 @@ down_revision = 'core0004'
 branch_labels = None
 depends_on = None
 
-VERSIONED = ('mentoring_session', 'section', 'activity')
+VERSIONED = ('mentoring_session', 'section', 'activity', 'programme')
 
 
 def upgrade():
