@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import Any
 
 
 class _Forms(HTMLParser):
@@ -56,6 +57,14 @@ class _Forms(HTMLParser):
             if not text:  # the browser drops the newline that follows <textarea>
                 data = data.removeprefix("\r\n").removeprefix("\n")
             self._form[self._textarea] = text + data
+
+
+def two_tabs(login_as: Any, user: Any, url: str) -> tuple[Any, dict[str, str], Any,
+                                                         dict[str, str]]:
+    """Two clients of one user that both loaded the edit page ``url``, with its fields."""
+    tab1, tab2 = login_as(user), login_as(user)
+    return (tab1, form_fields(tab1.get(url).get_data(as_text=True)),
+            tab2, form_fields(tab2.get(url).get_data(as_text=True)))
 
 
 def form_fields(html: str, having: str = "version") -> dict[str, str]:

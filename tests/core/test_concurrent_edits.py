@@ -11,7 +11,7 @@ from core.models import Activity, MentoringSession, Section
 from core.plugins import registry, setting
 from core.sessions.models import SessionPlanRevision
 from core.sessions.services import plan_session, record_revision
-from tests.forms import form_fields
+from tests.forms import form_fields, two_tabs
 
 
 def _session(world, title="First meeting"):
@@ -22,18 +22,11 @@ def _session(world, title="First meeting"):
     return s
 
 
-def _two_tabs(login_as, user, url):
-    tab1, tab2 = login_as(user), login_as(user)
-    f1 = form_fields(tab1.get(url).get_data(as_text=True))
-    f2 = form_fields(tab2.get(url).get_data(as_text=True))
-    return tab1, f1, tab2, f2
-
-
 def test_session_edit_conflict(world, login_as):
     s = _session(world)
     g = world["group_a"]
     url = f"/groups/{g.id}/sessions/{s.id}/edit"
-    tab1, f1, tab2, f2 = _two_tabs(login_as, world["mentor_a"], url)
+    tab1, f1, tab2, f2 = two_tabs(login_as, world["mentor_a"], url)
     assert f1["version"] == str(s.version)
 
     assert tab1.post(url, data={**f1, "agenda": "Agenda of tab one"}).status_code == 302
@@ -59,7 +52,7 @@ def test_attendance_and_notes_conflict(world, login_as):
     s = _session(world)
     g = world["group_a"]
     url = f"/groups/{g.id}/sessions/{s.id}/hold"
-    tab1, f1, tab2, f2 = _two_tabs(login_as, world["mentor_a"], url)
+    tab1, f1, tab2, f2 = two_tabs(login_as, world["mentor_a"], url)
     mentee = f"attendance-{world['mentee_a'].id}"
     assert tab1.post(url, data={**f1, mentee: "absent", "notes": "Notes one"}).status_code == 302
     resp = tab2.post(url, data={**f2, mentee: "excused", "notes": "Notes two"})
@@ -76,7 +69,7 @@ def test_attendance_only_change_still_bumps_the_version(world, login_as):
     s = _session(world)
     g = world["group_a"]
     url = f"/groups/{g.id}/sessions/{s.id}/hold"
-    tab1, f1, tab2, f2 = _two_tabs(login_as, world["mentor_a"], url)
+    tab1, f1, tab2, f2 = two_tabs(login_as, world["mentor_a"], url)
     mentee = f"attendance-{world['mentee_a'].id}"
     assert tab1.post(url, data={**f1, mentee: "present"}).status_code == 302
     first = form_fields(tab1.get(url).get_data(as_text=True))
@@ -91,7 +84,7 @@ def test_plan_editor_conflict(world, login_as):
     s = _session(world)
     g = world["group_a"]
     url = f"/groups/{g.id}/sessions/plan"
-    tab1, f1, tab2, f2 = _two_tabs(login_as, world["mentor_a"], url)
+    tab1, f1, tab2, f2 = two_tabs(login_as, world["mentor_a"], url)
     assert f1["version"] == "1"
 
     assert tab1.post(url, data={**f1, "rows-0-title": "Title from tab one"}).status_code == 302
@@ -143,7 +136,7 @@ def test_section_and_activity_edit_conflicts(world, make, login_as):
         (f"/p/{prog.id}/activities/{activity.id}/edit", "description", Activity, activity.id,
          "description_source"),
     ):
-        tab1, f1, tab2, f2 = _two_tabs(login_as, world["manager"], url)
+        tab1, f1, tab2, f2 = two_tabs(login_as, world["manager"], url)
         assert tab1.post(url, data={**f1, field: "From tab one"}).status_code == 302
         resp = tab2.post(url, data={**f2, field: "From tab two"})
         assert resp.status_code == 409
@@ -158,7 +151,7 @@ def test_programme_settings_conflict(world, login_as):
                 if s.type is int and registry().is_enabled(prog.id, s.plugin))
     key = f"{decl.plugin}.{decl.name}"
     url = f"/p/{prog.id}/settings"
-    tab1, f1, tab2, f2 = _two_tabs(login_as, world["manager"], url)
+    tab1, f1, tab2, f2 = two_tabs(login_as, world["manager"], url)
     assert tab1.post(url, data={**f1, key: "7"}).status_code == 302
     resp = tab2.post(url, data={**f2, key: "9"})
     assert resp.status_code == 409

@@ -82,6 +82,23 @@ def _confirm(activity: Activity, question: str) -> str:
                            question=question, cancel=_manage_url(activity))
 
 
+def _edit_text(activity: Activity, record: Any, form: Any, name: str, title: str,
+               saved: str, chapter_id: int) -> Any:
+    """The edit page of a chapter's title or a question's text (``name``, the same in
+    the form and the row): saved unless someone saved it meanwhile (409)."""
+    conflict = None
+    if form.validate_on_submit():
+        def apply() -> None:
+            setattr(record, name, form[name].data.strip())
+            _touch(activity)
+
+        conflict = concurrency.save(record, form, apply, {name: name})
+        if conflict is None:
+            flash(saved, "success")
+            return redirect(_manage_url(activity, f"chapter-{chapter_id}"))
+    return _form_page(activity, form, title, conflict)
+
+
 def _touch(activity: Activity) -> None:
     row = db.session.get(Lesson, activity.id)
     if row is not None:
@@ -178,18 +195,8 @@ def edit_chapter(activity_id: int, chapter_id: int):
     """Rename a chapter."""
     activity = lesson_or_404(activity_id)
     chapter = _chapter(activity, chapter_id)
-    form = ChapterForm(obj=chapter)
-    conflict = None
-    if form.validate_on_submit():
-        def apply() -> None:
-            chapter.title = form.title.data.strip()
-            _touch(activity)
-
-        conflict = concurrency.save(chapter, form, apply, {"title": "title"})
-        if conflict is None:
-            flash(_("Chapter saved."), "success")
-            return redirect(_manage_url(activity, f"chapter-{chapter.id}"))
-    return _form_page(activity, form, _("Edit chapter"), conflict)
+    return _edit_text(activity, chapter, ChapterForm(obj=chapter), "title",
+                      _("Edit chapter"), _("Chapter saved."), chapter.id)
 
 
 @bp.route("/<int:activity_id>/chapters/<int:chapter_id>/delete", methods=["GET", "POST"])
@@ -351,18 +358,9 @@ def edit_question(activity_id: int, question_id: int):
     """Change a reflective question."""
     activity = lesson_or_404(activity_id)
     question = _question(activity, question_id)
-    form = QuestionForm(obj=question)
-    conflict = None
-    if form.validate_on_submit():
-        def apply() -> None:
-            question.text = form.text.data.strip()
-            _touch(activity)
-
-        conflict = concurrency.save(question, form, apply, {"text": "text"})
-        if conflict is None:
-            flash(_("Question saved."), "success")
-            return redirect(_manage_url(activity, f"chapter-{question.chapter_id}"))
-    return _form_page(activity, form, _("Edit reflective question"), conflict)
+    return _edit_text(activity, question, QuestionForm(obj=question), "text",
+                      _("Edit reflective question"), _("Question saved."),
+                      question.chapter_id)
 
 
 @bp.route("/<int:activity_id>/questions/<int:question_id>/delete", methods=["GET", "POST"])

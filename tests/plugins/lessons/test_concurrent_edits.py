@@ -7,22 +7,15 @@ import pytest
 
 from core.extensions import db
 from plugins.lessons.models import Chapter, Lesson, Page, PageRevision, Question
-from tests.forms import form_fields
+from tests.forms import form_fields, two_tabs
 from tests.plugins.lessons.conftest import build_lesson
-
-
-def _two_tabs(login_as, user, url):
-    tab1, tab2 = login_as(user), login_as(user)
-    f1 = form_fields(tab1.get(url).get_data(as_text=True))
-    f2 = form_fields(tab2.get(url).get_data(as_text=True))
-    return tab1, f1, tab2, f2
 
 
 def test_page_edit_conflict_and_history(world, make, login_as):
     activity = build_lesson(make, world["programme"], [(1, 0)])
     page = db.session.scalar(db.select(Page))
     url = f"/lessons/{activity.id}/pages/{page.id}/edit"
-    tab1, f1, tab2, f2 = _two_tabs(login_as, world["manager"], url)
+    tab1, f1, tab2, f2 = two_tabs(login_as, world["manager"], url)
 
     assert tab1.post(url, data={**f1, "body": "Text from tab one."}).status_code == 302
     resp = tab2.post(url, data={**f2, "title": "Renamed", "body": "Text from tab two.\nMore."})
@@ -77,7 +70,7 @@ def test_lesson_part_edit_conflict(world, make, login_as, what):
                      question.id, "text"),
         "settings": (f"/lessons/{activity.id}/settings", "key", Lesson, activity.id, "key"),
     }[what]
-    tab1, f1, tab2, f2 = _two_tabs(login_as, world["manager"], url)
+    tab1, f1, tab2, f2 = two_tabs(login_as, world["manager"], url)
     assert tab1.post(url, data={**f1, field: "one-first"}).status_code == 302
     resp = tab2.post(url, data={**f2, field: "two-second"})
     assert resp.status_code == 409

@@ -7,7 +7,7 @@ import pytest
 
 from core.extensions import db
 from plugins.matching.models import Profile
-from tests.forms import form_fields
+from tests.forms import form_fields, two_tabs
 
 
 @pytest.mark.parametrize("existing", [False, True])
@@ -16,9 +16,7 @@ def test_profile_edit_conflict(world, mx, login_as, existing):
     if existing:
         mx.profile(world["programme"], world["mentee_a"], goals="Start", languages=["en"])
     url = f"/p/{pid}/matching/profile"
-    tab1, tab2 = login_as(world["mentee_a"]), login_as(world["mentee_a"])
-    f1 = form_fields(tab1.get(url).get_data(as_text=True))
-    f2 = form_fields(tab2.get(url).get_data(as_text=True))
+    tab1, f1, tab2, f2 = two_tabs(login_as, world["mentee_a"], url)
     assert f1["version"] == ("1" if existing else "0")
     assert tab1.post(url, data={**f1, "goals": "Goals from tab one"}).status_code == 302
     resp = tab2.post(url, data={**f2, "goals": "Goals from tab two"})

@@ -8,15 +8,8 @@ import pytest
 
 from core.extensions import db
 from plugins.monitoring.models import DiaryEntry, MonitoringReport
-from tests.forms import form_fields
+from tests.forms import form_fields, two_tabs
 from tests.plugins.monitoring.conftest import DIARY
-
-
-def _two_tabs(login_as, user, url):
-    tab1, tab2 = login_as(user), login_as(user)
-    f1 = form_fields(tab1.get(url).get_data(as_text=True))
-    f2 = form_fields(tab2.get(url).get_data(as_text=True))
-    return tab1, f1, tab2, f2
 
 
 @pytest.mark.parametrize("existing", [False, True])
@@ -25,7 +18,7 @@ def test_diary_conflict(world, held, login_as, existing):
     url = f"/monitoring/{act.id}/diary/{world['group_a'].id}/{s_a.id}"
     if existing:
         assert login_as(world["mentee_a"]).post(url, data=DIARY).status_code == 302
-    tab1, f1, tab2, f2 = _two_tabs(login_as, world["mentee_a"], url)
+    tab1, f1, tab2, f2 = two_tabs(login_as, world["mentee_a"], url)
     assert f1["version"] == ("1" if existing else "0")
     assert tab1.post(url, data={**f1, **DIARY, "next_step": "Step from tab one"}
                      ).status_code == 302
@@ -46,7 +39,7 @@ def test_report_conflict(world, held, login_as, existing):
     if existing:
         assert login_as(world["mentor_a"]).post(url, data={"progress": "Start"}
                                                 ).status_code == 302
-    tab1, f1, tab2, f2 = _two_tabs(login_as, world["mentor_a"], url)
+    tab1, f1, tab2, f2 = two_tabs(login_as, world["mentor_a"], url)
     assert tab1.post(url, data={**f1, "progress": "Progress one"}).status_code == 302
     resp = tab2.post(url, data={**f2, "progress": "Progress two"})
     assert resp.status_code == 409
