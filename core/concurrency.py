@@ -111,6 +111,11 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "✓" if value else "–"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items() if v not in (None, ""))
+    if isinstance(value, list | tuple):
+        return "\n".join(_text(v) for v in value) if any(
+            isinstance(v, dict) for v in value) else ", ".join(_text(v) for v in value)
     return str(value).replace("\r\n", "\n")
 
 

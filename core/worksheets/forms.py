@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.concurrency import version_field
 from core.worksheets.schema import Field, Schema, as_decimal
 
 EXTRA_ROWS = 2
@@ -62,7 +63,7 @@ def _field(spec: Field) -> Any:
 def form_class(schema: Schema) -> type[FlaskForm]:
     """A FlaskForm class with one field per schema field (named ``f_<name>``)."""
     return type(f"Worksheet_{schema.key}", (FlaskForm,),
-                {attr(f.name): _field(f) for f in schema.fields})
+                {attr(f.name): _field(f) for f in schema.fields} | {"version": version_field()})
 
 
 def _initial(spec: Field, value: Any) -> Any:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import declared_attr
 
+from core.concurrency import Versioned
 from core.extensions import db
 from core.models.base import Timestamped, utcnow
 
 STATUSES = ("draft", "submitted")
 
 
-class WorksheetRecord(Timestamped):
+class WorksheetRecord(Versioned, Timestamped):
     """A mentee's answers to one worksheet (``schema`` names it), kept as JSON,
     for a session of their group or for the group alone."""
 

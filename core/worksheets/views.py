@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from core import concurrency
 from core.events import emit
 from core.extensions import db
 from core.models import MentoringGroup, utcnow
@@ -25,6 +26,10 @@ from core.text import render_markdown
 from core.views.helpers import get_or_404
 from core.worksheets.forms import build_form, form_data
 from core.worksheets.schema import Schema, column_totals, missing
+
+
+class _Incomplete(Exception):
+    """A submitted worksheet misses required answers; nothing is saved."""
 
 
 class _Blueprint(Blueprint):
@@ -73,7 +78,8 @@ def worksheet_blueprint(import_name: str, plugin: str, schemas: list[Schema], mo
         return {f.name: column_totals(f, data.get(f.name) or []) for f in schema.fields
                 if f.kind == "table"}
 
-    def page(group: MentoringGroup, schema: Schema, ws: Any, form: Any, session: Any) -> str:
+    def page(group: MentoringGroup, schema: Schema, ws: Any, form: Any, session: Any,
+             conflict: list[concurrency.Change] | None = None) -> tuple[str, int]:
         data = ws.data if ws is not None else {}
         return render(
             "worksheets/worksheet.html", group=group, programme=group.programme, schema=schema,
@@ -82,7 +88,8 @@ def worksheet_blueprint(import_name: str, plugin: str, schemas: list[Schema], mo
             editable=form is not None, comments=comments_by_field(ws) if ws else {},
             data=data, totals=totals(schema, data),
             summary=schema.summary(data) if schema.summary and data else [],
-        )
+            conflict=conflict,
+        ), concurrency.status(conflict)
 
     def save(ws: Any, schema: Schema, form: Any) -> bool:
         """Store the answers; submitting checks required fields. True when saved."""
@@ -174,13 +181,28 @@ def worksheet_blueprint(import_name: str, plugin: str, schemas: list[Schema], mo
         if request.method == "POST" and not owner:
             abort(404)
         form = build_form(schema, ws.data, request.method == "POST") if owner else None
-        if owner and form.validate_on_submit() and save(ws, schema, form):
-            db.session.commit()
-            flash(_("Worksheet submitted to your mentor.") if ws.status == "submitted"
-                  and request.form.get("action") == "submit" else _("Worksheet saved."),
-                  "success")
-            return redirect(url_for(".view", group_id=group.id, worksheet_id=ws.id))
-        return page(group, schema, ws, form, ws.session)
+        conflict = None
+        if owner:
+            concurrency.loaded_version(form, ws)
+        if owner and form.validate_on_submit():
+            def apply() -> None:
+                if not save(ws, schema, form):
+                    raise _Incomplete
+
+            try:
+                conflict = concurrency.save(ws, form, apply, {})
+            except _Incomplete:
+                db.session.rollback()
+            else:
+                if conflict is None:
+                    flash(_("Worksheet submitted to your mentor.") if ws.status == "submitted"
+                          and request.form.get("action") == "submit"
+                          else _("Worksheet saved."), "success")
+                    return redirect(url_for(".view", group_id=group.id, worksheet_id=ws.id))
+                yours = form_data(schema, form)
+                conflict = concurrency.changes((f.label, ws.data.get(f.name), yours.get(f.name))
+                                               for f in schema.fields)
+        return page(group, schema, ws, form, ws.session, conflict)
 
     @bp.route("/groups/<int:group_id>/worksheets/<int:worksheet_id>/print")
     @capability_required(view_cap)
