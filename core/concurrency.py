@@ -175,12 +175,18 @@ def save(record: Any, form: Any, apply: Callable[[], Any],
     except EditConflict:
         db.session.rollback()
         db.session.expire_all()
-        current = reload() if reload is not None else _refreshed(record)
-        if current is None:
-            abort(404)
-        show_version(form, current.version)
-        return form_changes(form, current, compare)
+        return conflict(form, reload() if reload is not None else _refreshed(record), compare)
     return None
+
+
+def conflict(form: Any, current: Any, compare: dict[str, str | Callable[[Any], Any]]
+             ) -> list[Change]:
+    """After a conflict: the current version into the form, and the fields in which
+    the record as saved now differs from the user's input (404 when it is gone)."""
+    if current is None:
+        abort(404)
+    show_version(form, current.version)
+    return form_changes(form, current, compare)
 
 
 def _refreshed(record: Any) -> Any:

@@ -8,6 +8,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.concurrency import version_field
+
 FILLED_BY_CHOICES = [("mentee", _l("Mentee")), ("mentor", _l("Mentor")),
                      ("manager", _l("Manager"))]
 
@@ -23,6 +25,7 @@ class TemplateForm(FlaskForm):
     mandatory = BooleanField(_l("Mandatory for every mentoring group"), default=True)
     needs_signature = BooleanField(_l("Needs signatures (a signed scan is uploaded)"))
     folder_id = SelectField(_l("Where the filled-in copy goes"), coerce=int, default=0)
+    version = version_field()
 
 
 class UploadForm(FlaskForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.concurrency import Versioned
 from core.extensions import db
 from core.models.base import Timestamped, utcnow
 
@@ -9,7 +10,7 @@ FILLERS = ("manager", "mentor", "mentee")
 SCAN_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
-class DocTemplate(Timestamped, db.Model):
+class DocTemplate(Versioned, Timestamped, db.Model):
     """A download-only template published in a library activity.
 
     ``folder`` is the upload-folder activity (toolbar) where filled-in copies

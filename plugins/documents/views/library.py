@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import concurrency
 from core.activities import activity_or_404
 from core.events import emit
 from core.extensions import db
@@ -99,6 +100,13 @@ def _template_form(activity, template=None) -> TemplateForm:  # noqa: ANN001
     return form
 
 
+# form field -> the template's value, to show what differs after an edit conflict
+TEMPLATE_FIELDS = {"title": "title", "description": "description_source",
+                   "filled_by": "filled_by", "mandatory": "mandatory",
+                   "needs_signature": "needs_signature",
+                   "folder_id": lambda t: t.folder_id or 0}
+
+
 def _apply(form: TemplateForm, template) -> None:  # noqa: ANN001
     template.title = form.title.data.strip()
     template.description_source = form.description.data or ""
@@ -150,23 +158,29 @@ def edit_template(activity_id: int, template_id: int):
     activity = activity_or_404(activity_id, LIBRARY)
     template = template_or_404(activity_id, template_id)
     form = _template_form(activity, template)
-    status = 200
+    status, conflict = 200, None
     if form.validate_on_submit():
         upload = request.files.get("file")
         stored = None
         try:
+            concurrency.check(template.version, form.version.data)
             if upload is not None and upload.filename:
                 stored = store_upload(upload, programme_id=activity.programme_id,
                                       user=current_user)
-        except UploadError as err:
-            form.file.errors = [str(err)]
-            status = err.status
-        else:
             old = template.file if stored is not None else None
-            with committing([stored]):
+            with committing([stored]), concurrency.guarded():
                 _apply(form, template)
                 if stored is not None:
                     template.file = stored
+        except UploadError as err:
+            form.file.errors = [str(err)]
+            status = err.status
+        except concurrency.EditConflict:
+            db.session.rollback()
+            db.session.expire_all()
+            conflict = concurrency.conflict(form, template, TEMPLATE_FIELDS)
+            status = concurrency.status(conflict)
+        else:
             if old is not None:
                 delete_file(old)
                 db.session.commit()
@@ -175,7 +189,8 @@ def edit_template(activity_id: int, template_id: int):
     elif request.method == "POST":
         status = 400
     return render_template("documents/template_form.html", form=form, activity=activity,
-                           programme=activity.programme, template=template), status
+                           programme=activity.programme, template=template,
+                           conflict=conflict), status
 
 
 @bp.route("/library/<int:activity_id>/templates/<int:template_id>/move/<direction>",
