@@ -108,6 +108,7 @@ class SettingsForm(FlaskForm):
                            default=0, validators=[Optional(), NumberRange(min=0, max=99)])
     pairing_weeks = IntegerField(_l("Weeks a new pairing runs"), default=10,
                                  validators=[DataRequired(), NumberRange(min=1, max=104)])
+    version = version_field()  # the programme's
 
 
 class CompetenceForm(FlaskForm):

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
+from core import concurrency
 from core.extensions import db
 from core.models import User
 from core.permissions import capability_required
@@ -28,17 +29,25 @@ def settings(programme_id: int):
     """The minimum age, the pairing length and the competence list."""
     programme = programme_or_404(programme_id)
     form = SettingsForm()
+    concurrency.loaded_version(form, programme)
     if not form.is_submitted():
         form.min_age.data = rules.min_age(programme_id)
         form.pairing_weeks.data = weeks_setting(programme_id)
+    conflict = None
     if form.validate_on_submit():
-        values = dict(programme.settings or {})
-        values["matching"] = {**values.get("matching", {}), "min_age": form.min_age.data or 0,
-                              "pairing_weeks": form.pairing_weeks.data}
-        programme.settings = values
-        db.session.commit()
-        flash(_("Settings saved."), "success")
-        return redirect(url_for(".settings", programme_id=programme_id))
+        def apply() -> None:
+            values = dict(programme.settings or {})
+            values["matching"] = {**values.get("matching", {}),
+                                  "min_age": form.min_age.data or 0,
+                                  "pairing_weeks": form.pairing_weeks.data}
+            programme.settings = values
+
+        conflict = concurrency.save(programme, form, apply, {
+            name: (lambda p, n=name: (p.settings or {}).get("matching", {}).get(n))
+            for name in ("min_age", "pairing_weeks")})
+        if conflict is None:
+            flash(_("Settings saved."), "success")
+            return redirect(url_for(".settings", programme_id=programme_id))
     rows = competences(programme_id)
     used = dict(db.session.execute(
         db.select(ProfileCompetence.competence_id, db.func.count())
@@ -47,7 +56,7 @@ def settings(programme_id: int):
     return render_template(
         "matching/settings.html", programme=programme, form=form, rows=rows, used=used,
         defaults=[] if rows else competence_slots(programme), add_form=CompetenceForm(),
-        confirm=ConfirmForm())
+        confirm=ConfirmForm(), conflict=conflict), concurrency.status(conflict)
 
 
 def _competence(programme_id: int, competence_id: int) -> Competence:
