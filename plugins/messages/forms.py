@@ -8,6 +8,8 @@ from flask_wtf.file import FileField
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from core.concurrency import version_field
+
 BODY_MAX = 20000
 
 
@@ -46,3 +48,4 @@ class ReportForm(FlaskForm):
 class NudgeSettingsForm(FlaskForm):
     inactive_days = IntegerField(_l("Days without activity before a friendly reminder"),
                                  validators=[DataRequired(), NumberRange(min=1, max=365)])
+    version = version_field()  # the programme's

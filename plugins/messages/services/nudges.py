@@ -166,10 +166,9 @@ def with_state(programme_id: int, nudges: list[Nudge]) -> list[tuple[Nudge, bool
 
 
 def save_inactive_days(programme: Any, days: int) -> None:
-    """Store the programme's inactive-days setting."""
+    """Set the programme's inactive-days setting (in the session; the caller commits)."""
     settings = dict(programme.settings or {})
     mine = dict(settings.get(PLUGIN) or {})
     mine["inactive_days"] = days
     settings[PLUGIN] = mine
     programme.settings = settings
-    db.session.commit()
