@@ -4,6 +4,9 @@ the form, shows what differs, and the first save stays in the database."""
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
+
+from sqlalchemy import text
 
 from core import concurrency
 from core.extensions import db
@@ -162,3 +165,18 @@ def test_programme_settings_conflict(world, login_as):
     assert tab2.post(url, data={**kept, key: "8"}).status_code == 302
     db.session.expire_all()
     assert setting(prog.id, decl.plugin, decl.name) == 8
+
+
+def test_a_save_that_loses_the_race_at_commit_writes_nothing(world):
+    """Both saves passed the version check; the row changed before this one's commit."""
+    s = _session(world)
+    loaded = db.session.get(MentoringSession, s.id)
+    assert loaded.version == 1
+    with db.engine.begin() as conn:  # another request commits first
+        conn.execute(text("UPDATE mentoring_session SET agenda_source = 'theirs', "
+                          "version = version + 1 WHERE id = :id"), {"id": s.id})
+    form = SimpleNamespace(version=SimpleNamespace(data=1, raw_data=None))
+    found = concurrency.save(loaded, form, lambda: setattr(loaded, "agenda_source", "mine"), {})
+    assert found == [] and form.version.data == 2
+    db.session.expire_all()
+    assert db.session.get(MentoringSession, s.id).agenda_source == "theirs"
