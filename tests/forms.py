@@ -5,6 +5,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+from core.extensions import db
+
 
 class _Forms(HTMLParser):
     def __init__(self) -> None:
@@ -65,6 +67,21 @@ def two_tabs(login_as: Any, user: Any, url: str) -> tuple[Any, dict[str, str], A
     tab1, tab2 = login_as(user), login_as(user)
     return (tab1, form_fields(tab1.get(url).get_data(as_text=True)),
             tab2, form_fields(tab2.get(url).get_data(as_text=True)))
+
+
+def second_save_refused(login_as: Any, user: Any, url: str, field: str, first: str,
+                        second: str, extra: dict[str, str] | None = None) -> str:
+    """Two tabs load ``url``; the first saves ``field`` = ``first``, then the second
+    saves ``second`` and must get 409 with its text still in the form. Returns that
+    page; the caller checks that the database kept ``first``."""
+    tab1, f1, tab2, f2 = two_tabs(login_as, user, url)
+    assert tab1.post(url, data={**f1, **(extra or {}), field: first}).status_code == 302
+    resp = tab2.post(url, data={**f2, **(extra or {}), field: second})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 409
+    assert form_fields(html)[field] == second
+    db.session.expire_all()
+    return html
 
 
 def form_fields(html: str, having: str = "version") -> dict[str, str]:

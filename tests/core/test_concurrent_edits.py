@@ -14,7 +14,7 @@ from core.models import Activity, MentoringSession, Section
 from core.plugins import registry, setting
 from core.sessions.models import SessionPlanRevision
 from core.sessions.services import plan_session, record_revision
-from tests.forms import form_fields, two_tabs
+from tests.forms import form_fields, second_save_refused, two_tabs
 
 
 def _session(world, title="First meeting"):
@@ -139,12 +139,8 @@ def test_section_and_activity_edit_conflicts(world, make, login_as):
         (f"/p/{prog.id}/activities/{activity.id}/edit", "description", Activity, activity.id,
          "description_source"),
     ):
-        tab1, f1, tab2, f2 = two_tabs(login_as, world["manager"], url)
-        assert tab1.post(url, data={**f1, field: "From tab one"}).status_code == 302
-        resp = tab2.post(url, data={**f2, field: "From tab two"})
-        assert resp.status_code == 409
-        assert form_fields(resp.get_data(as_text=True))[field] == "From tab two"
-        db.session.expire_all()
+        second_save_refused(login_as, world["manager"], url, field, "From tab one",
+                            "From tab two")
         assert getattr(db.session.get(model, key), attr) == "From tab one"
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from core.extensions import db
 from plugins.lessons.models import Chapter, Lesson, Page, PageRevision, Question
-from tests.forms import form_fields, two_tabs
+from tests.forms import form_fields, second_save_refused, two_tabs
 from tests.plugins.lessons.conftest import build_lesson
 
 
@@ -70,10 +70,5 @@ def test_lesson_part_edit_conflict(world, make, login_as, what):
                      question.id, "text"),
         "settings": (f"/lessons/{activity.id}/settings", "key", Lesson, activity.id, "key"),
     }[what]
-    tab1, f1, tab2, f2 = two_tabs(login_as, world["manager"], url)
-    assert tab1.post(url, data={**f1, field: "one-first"}).status_code == 302
-    resp = tab2.post(url, data={**f2, field: "two-second"})
-    assert resp.status_code == 409
-    assert form_fields(resp.get_data(as_text=True))[field] == "two-second"
-    db.session.expire_all()
+    second_save_refused(login_as, world["manager"], url, field, "one-first", "two-second")
     assert getattr(db.session.get(model, key), attr) == "one-first"

@@ -7,7 +7,7 @@ import pytest
 
 from core.extensions import db
 from plugins.matching.models import Profile
-from tests.forms import form_fields, two_tabs
+from tests.forms import form_fields, second_save_refused, two_tabs
 
 
 @pytest.mark.parametrize("existing", [False, True])
@@ -31,10 +31,5 @@ def test_profile_edit_conflict(world, mx, login_as, existing):
 def test_matching_settings_conflict(world, login_as):
     prog = world["programme"]
     url = f"/p/{prog.id}/matching/settings"
-    tab1, f1, tab2, f2 = two_tabs(login_as, world["manager"], url)
-    assert tab1.post(url, data={**f1, "pairing_weeks": "12"}).status_code == 302
-    resp = tab2.post(url, data={**f2, "pairing_weeks": "20"})
-    assert resp.status_code == 409
-    assert form_fields(resp.get_data(as_text=True))["pairing_weeks"] == "20"
-    db.session.expire_all()
+    second_save_refused(login_as, world["manager"], url, "pairing_weeks", "12", "20")
     assert db.session.get(type(prog), prog.id).settings["matching"]["pairing_weeks"] == 12

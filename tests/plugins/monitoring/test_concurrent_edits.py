@@ -8,7 +8,7 @@ import pytest
 
 from core.extensions import db
 from plugins.monitoring.models import DiaryEntry, MonitoringReport
-from tests.forms import form_fields, two_tabs
+from tests.forms import form_fields, second_save_refused, two_tabs
 from tests.plugins.monitoring.conftest import DIARY
 
 
@@ -39,11 +39,7 @@ def test_report_conflict(world, held, login_as, existing):
     if existing:
         assert login_as(world["mentor_a"]).post(url, data={"progress": "Start"}
                                                 ).status_code == 302
-    tab1, f1, tab2, f2 = two_tabs(login_as, world["mentor_a"], url)
-    assert tab1.post(url, data={**f1, "progress": "Progress one"}).status_code == 302
-    resp = tab2.post(url, data={**f2, "progress": "Progress two"})
-    assert resp.status_code == 409
-    assert form_fields(resp.get_data(as_text=True))["progress"] == "Progress two"
-    db.session.expire_all()
+    second_save_refused(login_as, world["mentor_a"], url, "progress", "Progress one",
+                        "Progress two")
     assert [r.progress_source for r in db.session.scalars(db.select(MonitoringReport))] == [
         "Progress one"]
