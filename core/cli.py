@@ -8,6 +8,8 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import inspect
+from werkzeug.serving import make_server
 
 from core.extensions import db
 
@@ -27,7 +29,6 @@ def main() -> None:
 def upgrade_database() -> None:
     """Create or upgrade the database to the newest revision of every branch."""
     from flask_migrate import stamp, upgrade
-    from sqlalchemy import inspect
 
     existing = set(inspect(db.engine).get_table_names())
     wanted = {t.name for t in db.metadata.sorted_tables}
@@ -89,6 +90,8 @@ def demo_command(password: str | None) -> None:
     """Add the demo organisation, programme, people and content (once)."""
     from core.demo import build_demo, demo_accounts
 
+    if not inspect(db.engine).has_table("user"):
+        raise click.ClickException("The database is not set up yet: run `ementoring init` first.")
     accounts = build_demo(password)
     if accounts is None:
         click.echo("The demo programme exists already.")
@@ -109,10 +112,21 @@ def serve_command(host: str, port: int) -> None:
     from core.extensions import socketio
 
     app = current_app._get_current_object()
-    click.echo(f" * ementoring on http://{host}:{port}")
+    debug = os.environ.get("FLASK_DEBUG") == "1"
+    click.echo(f" * ementoring on http://{host}:{port} (one process, for a pilot or a try; "
+               "production: see the README)")
+    if socketio.server.eio.async_mode == "threading" and not debug:
+        # Werkzeug's threaded server, without run_simple's start-up banner and
+        # Flask-SocketIO's second warning: the line above says what this server is for.
+        server = make_server(host, port, app, threaded=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        return
     os.environ.pop("FLASK_RUN_FROM_CLI", None)  # let socketio.run start the server
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
-                 debug=os.environ.get("FLASK_DEBUG") == "1", use_reloader=False)
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, debug=debug,
+                 use_reloader=False)
 
 
 @click.group("plugins")

@@ -29,7 +29,14 @@ def init_app(app: Flask) -> None:
             abort(404)
         return send_from_directory(themes.THEMES_DIR / theme / "static", filename, max_age=3600)
 
+    @app.route("/favicon.ico")
+    def favicon():  # noqa: ANN202
+        # browsers and bots ask for /favicon.ico whatever the page links to
+        return send_from_directory(app.static_folder, "favicon.png", max_age=86400,
+                                   mimetype="image/png")
+
     theme_static.public = True  # type: ignore[attr-defined]
+    favicon.public = True  # type: ignore[attr-defined]
     app.view_functions["static"].public = True  # type: ignore[attr-defined]
 
     @app.context_processor

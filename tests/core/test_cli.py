@@ -44,3 +44,22 @@ def test_demo_builds_the_seed_programme(app):
         assert sorted(members) == ["manager", "mentee", "mentee", "mentor"]
     again = runner.invoke(args=["demo"])
     assert "exists already" in again.output and "mentor1@demo.ementoring.test" in again.output
+
+
+def test_demo_on_an_empty_database_says_to_run_init(tmp_path):
+    from core import create_app
+    from tests.conftest import base_config
+
+    fresh = create_app(base_config(tmp_path, SQLALCHEMY_DATABASE_URI=(
+        f"sqlite:///{tmp_path / 'empty.sqlite'}")))
+    result = fresh.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "run `ementoring init` first" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_favicon_is_served(client):
+    resp = client.get("/favicon.ico")
+    assert resp.status_code == 200
+    assert resp.mimetype == "image/png"
+    assert resp.data[:8] == b"\x89PNG\r\n\x1a\n"
