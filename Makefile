@@ -25,11 +25,9 @@ setup: $(VENV)/.installed
 
 setup-dev: $(VENV)/.installed-dev
 
-# `ementoring init` compiles the translations, creates or upgrades the database
+# one process: compile the translations, create or upgrade the database, add the demo, serve
 run: setup
-	$(BIN)/ementoring init --no-admin
-	$(BIN)/ementoring demo
-	$(BIN)/ementoring run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/ementoring run --demo --host 127.0.0.1 --port $(PORT)
 
 # Debian's chromium for the browser tests, nginx for the deployment topology's tests
 system-deps:

@@ -106,11 +106,17 @@ def demo_command(password: str | None) -> None:
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", "with_demo", is_flag=True,
+              help="First create or upgrade the database and add the demo (as `make run`).")
+@click.pass_context
 @with_appcontext
-def serve_command(host: str, port: int) -> None:
+def serve_command(ctx: click.Context, host: str, port: int, with_demo: bool) -> None:
     """Run the development server with live chat support (one process)."""
     from core.extensions import socketio
 
+    if with_demo:
+        ctx.invoke(init_command, no_admin=True)
+        ctx.invoke(demo_command)
     app = current_app._get_current_object()
     debug = os.environ.get("FLASK_DEBUG") == "1"
     click.echo(f" * ementoring on http://{host}:{port} (one process, for a pilot or a try; "
