@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-LANGUAGES = ["en", "cs", "fi", "nl", "bg"]
+from core.i18n import catalog_languages
 
 
 def _secret_key(instance: Path) -> str:
@@ -55,7 +55,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "PAGE_CACHE_MAX_MB": int(env.get("PAGE_CACHE_MAX_MB", "32")),
         "DEFAULT_THEME": "default",
         "BABEL_DEFAULT_LOCALE": "en",
-        "LANGUAGES": LANGUAGES,
+        "LANGUAGES": env["LANGUAGES"].split(",") if env.get("LANGUAGES") else catalog_languages(),
         "SOCKETIO_ASYNC_MODE": env.get("SOCKETIO_ASYNC_MODE", "threading"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

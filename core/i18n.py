@@ -4,12 +4,42 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, request
 from flask_login import current_user
 
 CORE_TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def catalog_languages(translations: Path = CORE_TRANSLATIONS) -> list[str]:
+    """English, then every language the core has a catalog for: adding a catalog
+    folder adds a language, with no code to change."""
+    found = {p.parts[-3] for p in translations.glob("*/LC_MESSAGES/messages.po")}
+    return ["en", *sorted(found - {"en"})]
+
+
+def language_label(code: str) -> str:
+    """A language's name in that language, capitalised ("Čeština", "Українська")."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """``(code, name)`` for every language of the site, for select fields."""
+    return [(code, language_label(code)) for code in current_app.config["LANGUAGES"]]
+
+
+def text_direction(code: str) -> str:
+    """``rtl`` for languages written right to left, else ``ltr`` (HTML's ``dir``)."""
+    try:
+        return "rtl" if Locale.parse(code).character_order == "right-to-left" else "ltr"
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
 
 
 def select_locale() -> str:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from core import themes
+from core.i18n import text_direction
 from core.labels import event_label, group_status_label, role_label, status_label
 
 
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
         return {
             "current_theme": themes.current_theme(),
             "current_locale": str(get_locale()),
+            "text_direction": text_direction(str(get_locale())),
             "site_name": current_app.config["SITE_NAME"],
             "nav_for": nav_for,
             "file_actions_for": file_actions_for,
