@@ -43,7 +43,7 @@ system-deps:
 	  || echo "npm is missing: accessibility checks will be skipped"; }
 
 test: setup-dev system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: setup-dev
 	$(BIN)/ruff check core plugins tests bench
