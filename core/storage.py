@@ -84,13 +84,19 @@ def path_of(stored_file: Any) -> Path:
     return store_root() / key[:2] / key[2:4] / key
 
 
+def shown_name(name: str | None, *, keep_nul: bool = False) -> str:
+    """A file name as it may be shown: without bidi overrides, zero-width and other
+    invisible format or control characters, trimmed. ``keep_nul`` keeps NUL bytes
+    (so that ``clean_name`` can refuse them)."""
+    return "".join(c for c in (name or "") if unicodedata.category(c) not in ("Cc", "Cf")
+                   or (keep_nul and c == "\x00")).strip()
+
+
 def clean_name(name: str | None) -> str:
     """Validate an uploaded file name and return the name to store and show: no path
     characters, not empty, sane length, without bidi overrides and other invisible
     format or control characters (which could disguise ``exe.pdf`` as ``fdp.exe``)."""
-    name = "".join(c for c in (name or "")
-                   if unicodedata.category(c) not in ("Cc", "Cf") or c == "\x00")
-    name = name.strip()
+    name = shown_name(name, keep_nul=True)
     if not name:
         raise UploadError(_("The file has no name."))
     if any(c in name for c in "/\\\x00") or name in (".", "..") or name.startswith("."):
@@ -446,7 +452,7 @@ def serve(stored_file: Any, *, inline_images: bool = True) -> Response:
         path_of(stored_file),
         mimetype=ctype,
         as_attachment=not inline,
-        download_name=stored_file.original_name,
+        download_name=shown_name(stored_file.original_name) or "file",
         etag=stored_file.sha256,
         conditional=True,
         max_age=0,

@@ -200,6 +200,12 @@ def test_bidi_and_invisible_characters_are_stripped_from_names(places, login_as)
     disposition = download.headers["Content-Disposition"]
     assert "cvxcod.pdf" in disposition
     assert "%E2%80%AE" not in disposition.upper() and "\u202e" not in disposition
+    # a name stored before names were cleaned is cleaned when sent
+    sf.original_name = BIDI
+    db.session.commit()
+    disposition = mentee.get(f"/forum/{places.forum.id}/files/{att.id}").headers[
+        "Content-Disposition"]
+    assert "cvxcod.pdf" in disposition and "%E2%80%AE" not in disposition.upper()
 
 
 def test_names_of_only_invisible_characters_are_refused(places, login_as):
