@@ -21,6 +21,7 @@ from core.extensions import db
 from core.models import StoredFile
 from core.storage import save_bytes
 from plugins.forum.models import Attachment, Post
+from tests.plugins.lessons.conftest import build_lesson, png_bytes
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 KB = 1024
@@ -212,3 +213,27 @@ def test_names_of_only_invisible_characters_are_refused(places, login_as):
     resp = _documents(login_as(places.mentor_a), places, "\u202e\u200b", PDF, "note")
     assert resp.status_code == 400
     assert _rows() == 0
+
+
+def test_lesson_images_answer_the_limits_with_the_manage_page(world, make, login_as, app,
+                                                              monkeypatch):
+    activity = build_lesson(make, world["programme"], [(1, 0)])
+    manager = login_as(world["manager"])
+    url = f"/lessons/{activity.id}/images/upload"
+
+    def send(name: str, data: bytes) -> Any:
+        return manager.post(url, content_type="multipart/form-data",
+                            data={"file": (io.BytesIO(data), "x.png"), "name": name})
+
+    monkeypatch.setitem(app.config, "UPLOAD_RATE_FILES", 1)
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_MB", 1)
+    before = (_rows(), _files_on_disk())
+    resp = send("big.png", png_bytes() + b"\0" * 1100 * KB)
+    assert resp.status_code == 413
+    assert "The file is larger than the limit of 1 MB" in resp.get_data(as_text=True)
+    assert (_rows(), _files_on_disk()) == before
+    assert send("one.png", png_bytes()).status_code == 302
+    resp = send("two.png", png_bytes())
+    assert resp.status_code == 429
+    assert "too much in a short time" in html.unescape(resp.get_data(as_text=True))
+    assert 'type="file"' in resp.get_data(as_text=True)
