@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from core.config import load_config
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from core.plugins import PluginRegistry
-from core.storage import UploadRequest
+from core.storage_space import UploadRequest
 from core.themes import ThemedFlask
 
 log = logging.getLogger("ementoring")

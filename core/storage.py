@@ -1,17 +1,15 @@
 """The file store: streamed atomic writes, checksums, type checks, upload limits
-(size, per-user rate, per-user and per-programme quota), out-of-space handling and
-safe serving."""
+(size, per-user rate, per-user and per-programme quota) and safe serving. A full disk
+is told apart (``core.storage_space``)."""
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import logging
 import mimetypes
 import os
 import tempfile
-import time
 import unicodedata
 import uuid
 from collections.abc import Iterable
@@ -19,20 +17,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from flask import Request, Response, current_app, send_file
+from flask import Response, current_app, send_file
 from flask_babel import gettext as _
 from sqlalchemy import func
-from werkzeug.exceptions import HTTPException
 
 from core.extensions import db
 from core.models import StoredFile, utcnow
+from core.storage_space import NO_SPACE, out_of_space_message, record_out_of_space
 
 log = logging.getLogger("ementoring.storage")
 CHUNK = 64 * 1024
 MB = 1024 * 1024
 TEMP_PREFIX = ".upload-"
-# errors that mean "no room left" on the store's or the temporary directory's disk
-NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 # extension -> (content type, magic prefixes or None when any bytes are fine)
 KNOWN_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
@@ -236,81 +232,6 @@ def _budget(max_bytes: int, user_id: int | None, programme_id: int | None,
     return budget
 
 
-# ---------------------------------------------------------------- out of space
-
-_last_out_of_space: dict[str, float] = {}  # per process: where -> time of last refusal
-ALERT_SECONDS = 24 * 3600  # how long the admin page mentions a refusal
-
-
-def out_of_space(where: str, err: OSError | None = None) -> UploadError:
-    """Record and log that a disk is full; return the refusal (507) for the user.
-
-    ``where`` is ``"store"`` or ``"temporary directory"``. Admins see the last time on
-    their page (``disk_alerts``); operators see a WARNING on ``ementoring.storage``.
-    """
-    _last_out_of_space[where] = time.time()
-    log.warning("out of space: disk full where=%s path=%s error=%s", where,
-                current_app.config["STORAGE_DIR"] if where == "store" else tempfile.gettempdir(),
-                err.strerror if err else "")
-    return UploadError(out_of_space_message(), 507)
-
-
-def out_of_space_message() -> str:
-    """What a user is told when the server's disk is full."""
-    return _("The server is out of space: your file was not saved. Please tell your manager.")
-
-
-class OutOfSpace(HTTPException):
-    """507: a request's upload could not be received because a disk is full."""
-
-    code = 507
-    description = "Insufficient Storage"
-
-
-class UploadRequest(Request):
-    """The request class: a full temporary directory while receiving a form's files
-    answers 507 with a plain message instead of a server error."""
-
-    def _load_form_data(self) -> None:
-        try:
-            super()._load_form_data()
-        except OSError as err:
-            if err.errno not in NO_SPACE:
-                raise
-            refusal = out_of_space("temporary directory", err)
-            self._drain()
-            raise OutOfSpace(str(refusal)) from err
-
-    def _drain(self) -> None:
-        """Read the rest of the body so the client gets the answer, not a broken pipe."""
-        try:
-            while self.stream.read(CHUNK):
-                pass
-        except Exception:  # noqa: BLE001  (a broken client: nothing more to do)
-            log.debug("could not drain the request body", exc_info=True)
-
-
-def disk_alerts() -> list[dict[str, Any]]:
-    """Disks that are full or nearly full, for the admin page: the store and the temporary
-    directory, each with its free bytes and the last refusal for lack of space."""
-    floor = max(int(current_app.config["UPLOAD_MAX_MB"]), 1) * MB
-    alerts = []
-    for where, path in (("store", current_app.config["STORAGE_DIR"]),
-                        ("temporary directory", tempfile.gettempdir())):
-        try:
-            disk = os.statvfs(path)
-        except OSError:
-            continue
-        free = disk.f_bavail * disk.f_frsize
-        last = _last_out_of_space.get(where)
-        recent = last is not None and time.time() - last < ALERT_SECONDS
-        if free < floor or recent:
-            alerts.append({"where": where, "path": path, "free_mb": round(free / MB, 1),
-                           "last_refusal": utcnow() - timedelta(seconds=time.time() - last)
-                           if recent else None})
-    return alerts
-
-
 # ---------------------------------------------------------------- storing
 
 
@@ -358,7 +279,8 @@ def save_stream(
     except OSError as err:
         if err.errno not in NO_SPACE:
             raise
-        raise out_of_space("store", err) from err
+        record_out_of_space("store", err)
+        raise UploadError(out_of_space_message(), 507) from err
     finally:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)

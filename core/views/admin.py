@@ -14,7 +14,7 @@ from core.models import Organisation, Programme, User
 from core.permissions import capability_required
 from core.plugins import registry
 from core.privacy import erase
-from core.storage import disk_alerts
+from core.storage_space import disk_alerts
 from core.views.forms import ConfirmForm, OrganisationForm, ProgrammeForm, SearchForm, UserForm
 from core.views.helpers import get_or_404, paginate
 
