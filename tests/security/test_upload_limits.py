@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from flask import current_app
+from PIL import Image
 
 from core.extensions import db
 from core.models import StoredFile
@@ -237,3 +238,24 @@ def test_lesson_images_answer_the_limits_with_the_manage_page(world, make, login
     assert resp.status_code == 429
     assert "too much in a short time" in html.unescape(resp.get_data(as_text=True))
     assert 'type="file"' in resp.get_data(as_text=True)
+
+
+def test_profile_photo_answers_the_rate_with_the_profile_page(world, login_as, app,
+                                                               monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_RATE_FILES", 1)
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(picture, "JPEG")
+    mentee = login_as(world["mentee_a"])
+    url = f"/p/{world['programme'].id}/matching/profile/photo"
+
+    def send() -> Any:
+        return mentee.post(url, content_type="multipart/form-data",
+                           data={"photo": (io.BytesIO(picture.getvalue()), "me.jpg")})
+
+    assert send().status_code == 302
+    before = (_rows(), _files_on_disk())
+    resp = send()
+    assert resp.status_code == 429
+    assert "too much in a short time" in html.unescape(resp.get_data(as_text=True))
+    assert 'type="file"' in resp.get_data(as_text=True)
+    assert (_rows(), _files_on_disk()) == before
