@@ -44,12 +44,15 @@ def _pdf(size: int) -> bytes:
 
 
 @contextmanager
-def _server(app: Any, **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``ementoring run`` in its own process; yields its base URL and the process."""
+def _server(app: Any, log: Path | None = None,
+            **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``ementoring run`` in its own process (its output into ``log``); yields its base
+    URL and the process."""
     port = free_port()
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "core.cli", "run", "--port", str(port)],
                             env=server_env(app, **env), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}", proc
@@ -60,6 +63,8 @@ def _server(app: Any, **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        if log:
+            out.close()
 
 
 @contextmanager
@@ -137,8 +142,9 @@ def folder(world: dict, make: Any) -> Any:
 
 
 def test_full_store_answers_507_and_keeps_nothing(app, world, folder, tmp_path):
+    log = tmp_path / "server.log"
     with _tmpfs(tmp_path / "store", "2m") as store, \
-            _server(app, STORAGE_DIR=str(store)) as (base, _proc):
+            _server(app, log, STORAGE_DIR=str(store)) as (base, _proc):
         mentor = _login(base, world["mentor_a"])
         assert _upload(mentor, base, folder, world["group_a"], "first.pdf",
                        _pdf(100 * KB)).status_code == 302
@@ -153,6 +159,7 @@ def test_full_store_answers_507_and_keeps_nothing(app, world, folder, tmp_path):
         assert "Signed by all three of us" in resp.text  # the form, with what was typed
         assert _listing(store) == before_files  # no partial file, no .upload-*
         assert _rows() == before_rows
+        assert "out of space: disk full where=store" in log.read_text()  # for operators
 
         # the rest of the site keeps working, and the admins are told
         assert mentor.get(f"{base}/", timeout=WAIT).status_code == 200
