@@ -19,7 +19,8 @@ from typing import IO, Any
 
 from flask import Response, current_app, send_file
 from flask_babel import gettext as _
-from sqlalchemy import func
+from sqlalchemy import event, func
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.extensions import db
 from core.models import StoredFile, utcnow
@@ -86,6 +87,15 @@ def shown_name(name: str | None, *, keep_nul: bool = False) -> str:
     (so that ``clean_name`` can refuse them)."""
     return "".join(c for c in (name or "") if unicodedata.category(c) not in ("Cc", "Cf")
                    or (keep_nul and c == "\x00")).strip()
+
+
+@event.listens_for(StoredFile, "load")
+@event.listens_for(StoredFile, "refresh")
+def _shown_name_on_load(stored_file: StoredFile, _context: Any, _attrs: Any = None) -> None:
+    """Names stored before they were cleaned are shown (and sent) clean."""
+    name = stored_file.original_name
+    if name and shown_name(name) != name:
+        set_committed_value(stored_file, "original_name", shown_name(name) or "file")
 
 
 def clean_name(name: str | None) -> str:
@@ -374,7 +384,7 @@ def serve(stored_file: Any, *, inline_images: bool = True) -> Response:
         path_of(stored_file),
         mimetype=ctype,
         as_attachment=not inline,
-        download_name=shown_name(stored_file.original_name) or "file",
+        download_name=stored_file.original_name,
         etag=stored_file.sha256,
         conditional=True,
         max_age=0,

@@ -202,9 +202,12 @@ def test_bidi_and_invisible_characters_are_stripped_from_names(places, login_as)
     disposition = download.headers["Content-Disposition"]
     assert "cvxcod.pdf" in disposition
     assert "%E2%80%AE" not in disposition.upper() and "\u202e" not in disposition
-    # a name stored before names were cleaned is cleaned when sent
-    sf.original_name = BIDI
+    # a name stored before names were cleaned is shown and sent clean
+    db.session.execute(db.update(StoredFile).where(StoredFile.id == sf.id)
+                       .values(original_name=BIDI))
     db.session.commit()
+    page = mentee.get(f"/forum/{places.forum.id}/d/{post.discussion_id}").get_data(as_text=True)
+    assert "cvxcod.pdf" in page and "\u202e" not in page
     disposition = mentee.get(f"/forum/{places.forum.id}/files/{att.id}").headers[
         "Content-Disposition"]
     assert "cvxcod.pdf" in disposition and "%E2%80%AE" not in disposition.upper()
