@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from core.config import load_config
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from core.plugins import PluginRegistry
+from core.storage_space import UploadRequest
 from core.themes import ThemedFlask
 
 log = logging.getLogger("ementoring")
@@ -41,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> ThemedFlask:
         static_url_path="/static/core",
     )
     app.config.update(load_config(app.instance_path, config))
+    app.request_class = UploadRequest  # a full temporary disk answers 507, not 500
 
     registry = PluginRegistry()
     app.extensions["ementoring.plugins"] = registry

@@ -1,4 +1,4 @@
-"""The ``ementoring`` command: init, demo, run, plugins, translations."""
+"""The ``ementoring`` command: init, demo, run, plugins, storage, translations."""
 
 from __future__ import annotations
 
@@ -188,6 +188,28 @@ def plugins_disable(name: str, programme_id: int) -> None:
     _set(programme_id, name, False)
 
 
+@click.group("storage")
+def storage_group() -> None:
+    """Look after the file store."""
+
+
+@storage_group.command("sweep")
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+@click.option("--older-than", "minutes", type=click.IntRange(min=0), default=None,
+              help="Minimum age in minutes (default: the STORAGE_SWEEP_AGE_MINUTES setting).")
+@with_appcontext
+def storage_sweep(dry_run: bool, minutes: int | None) -> None:
+    """Remove unfinished uploads and stored files no database row refers to."""
+    from core.storage_sweep import sweep
+
+    found = sweep(minutes, dry_run=dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    for orphan in found:
+        click.echo(f"{verb} {orphan.path} ({orphan.reason}, {orphan.size} bytes)")
+    total = sum(o.size for o in found)
+    click.echo(f"{verb} {len(found)} file(s), {total} bytes.")
+
+
 @click.command("translations")
 @with_appcontext
 def translations_command() -> None:
@@ -200,7 +222,8 @@ def translations_command() -> None:
 
 def register_commands(app) -> None:  # noqa: ANN001
     """Add the core's commands to ``app.cli`` (so ``flask --app core`` has them too)."""
-    for command in (init_command, demo_command, plugins_group, translations_command):
+    for command in (init_command, demo_command, plugins_group, storage_group,
+                    translations_command):
         app.cli.add_command(command)
 
 

@@ -33,6 +33,16 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         or f"sqlite:///{instance / 'ementoring.sqlite'}",
         "REDIS_URL": env.get("REDIS_URL") or None,
         "UPLOAD_MAX_MB": int(env.get("UPLOAD_MAX_MB", "50")),
+        # upload limits of the file store, for every plugin (0 = no limit): per person,
+        # at most UPLOAD_RATE_FILES files and UPLOAD_RATE_MB in UPLOAD_RATE_WINDOW_MINUTES;
+        # at most UPLOAD_USER_QUOTA_MB kept per person, UPLOAD_PROGRAMME_QUOTA_MB per programme
+        "UPLOAD_RATE_FILES": int(env.get("UPLOAD_RATE_FILES", "30")),
+        "UPLOAD_RATE_MB": int(env.get("UPLOAD_RATE_MB", "200")),
+        "UPLOAD_RATE_WINDOW_MINUTES": int(env.get("UPLOAD_RATE_WINDOW_MINUTES", "60")),
+        "UPLOAD_USER_QUOTA_MB": int(env.get("UPLOAD_USER_QUOTA_MB", "1000")),
+        "UPLOAD_PROGRAMME_QUOTA_MB": int(env.get("UPLOAD_PROGRAMME_QUOTA_MB", "20000")),
+        # ``ementoring storage sweep`` removes unfinished and unreferenced files older than this
+        "STORAGE_SWEEP_AGE_MINUTES": int(env.get("STORAGE_SWEEP_AGE_MINUTES", "60")),
         "STORAGE_DIR": env.get("STORAGE_DIR") or str(instance / "files"),
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),

@@ -82,14 +82,11 @@ def register_activity_types():
 
 @hookimpl
 def register_settings():
-    """File size limit, per-person upload rate and the programme's storage quota."""
+    """File size limit (the upload rate and quotas are the file store's, for the site)."""
     from core.declarations import Setting
 
     return [
         Setting("max_file_mb", "documents", _l("Largest document (MB)"), 20, int),
-        Setting("uploads_per_hour", "documents", _l("Uploads per person per hour"), 30, int),
-        Setting("quota_mb", "documents", _l("Storage for the programme's documents (MB)"),
-                500, int),
     ]
 
 
