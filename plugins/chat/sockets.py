@@ -6,8 +6,9 @@ from the group is refused at their next event. Events answer through the
 acknowledgement: ``{"ok": true, ...}`` or ``{"ok": false, "error": code,
 "message": sentence}``.
 
-Client → server: ``send {client_id, body}``, ``sync {after}`` (what came after
-the last id the client saw; the latest 50 without ``after``), ``history
+Client → server: ``send {client_id, body}``, ``sync {after_seq}`` (what came
+after the room's message number ``after_seq``; the latest 50 without it; ``after``,
+an id, from clients of before the numbers), ``history
 {before}`` (50 older ones), ``remove {id}``. Server → client: ``message``,
 ``removed {id}``, ``presence {joined, left}``, ``status {state}``.
 
@@ -153,7 +154,7 @@ class ChatNamespace(Namespace):
         if room is None:
             return refusal
         data = data if isinstance(data, dict) else {}
-        messages, more = since(room, _int(data.get("after")))
+        messages, more = since(room, _int(data.get("after")), after_seq=_int(data.get("after_seq")))
         return {"ok": True, "messages": [as_dict(m) for m in messages], "more": more,
                 "users": presence.members(room.key), "status": status()}
 
