@@ -25,11 +25,13 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, g, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
 
+from core.errorpage import forget_failed_transaction
 from core.extensions import db, socketio
 from plugins.chat import live
 from plugins.chat.live import NAMESPACE, broadcast, status
@@ -101,7 +103,8 @@ class ChatNamespace(Namespace):
         if room is None:
             raise ConnectionRefusedError("forbidden")
         _connections[request.sid] = {"user": current_user.id, "activity": room.activity.id,
-                                     "group": room.group_id, "room": room.key}
+                                     "group": room.group_id, "room": room.key,
+                                     "locale": str(get_locale())}
         join_room(room.key)
         first = presence.join(room.key, request.sid, current_user.id, current_user.name)
         live.ensure_monitor(current_app._get_current_object())
@@ -119,6 +122,8 @@ class ChatNamespace(Namespace):
     def _room(self, capability: str) -> tuple[Room | None, dict[str, Any] | None]:
         """The connection's room if its user may still use ``capability`` there."""
         info = _connections.get(request.sid) or {}
+        # chosen at connection: an answer, an error answer too, needs no database
+        g.locale = info.get("locale")
         room = None
         if current_user.is_authenticated and current_user.id == info.get("user"):
             room = resolve(info.get("activity"), info.get("group"), "chat.view")
@@ -181,9 +186,12 @@ class ChatNamespace(Namespace):
 
 
 def _on_error(err: Exception) -> dict[str, Any]:
-    db.session.rollback()
+    """Answer at once, whatever failed (the database too): the client keeps the
+    message, shows it as not sent and sends it again later under the same id."""
     log.exception("chat: event failed", exc_info=err)
-    return _refusal("server", _("Something went wrong. Try again."))
+    forget_failed_transaction()
+    return _refusal("server", _("Not sent: the server has a problem. Your message is kept "
+                                "and will be sent again."))
 
 
 def install() -> None:

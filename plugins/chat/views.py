@@ -42,6 +42,7 @@ def _client_texts() -> dict[str, str]:
     """Sentences the chat script shows, in the reader's language."""
     return {
         "sending": _("sending…"), "sent": _("sent"), "failed": _("not sent"),
+        "retrying": _("not sent — will retry"),
         "retry": _("Send again"), "remove": _("Remove"), "removed": _("This message was removed."),
         "confirm_remove": _("Remove this message for everyone?"),
         "joined": _("%(name)s joined the chat."), "left": _("%(name)s left the chat."),

@@ -109,7 +109,7 @@
       span = document.createElement("span");
       li.insertBefore(span, li.querySelector(".chat-body"));
     }
-    span.className = "chat-state" + (state === "failed" ? " chat-state-failed" : "");
+    span.className = "chat-state" + (state === "failed" || state === "retrying" ? " chat-state-failed" : "");
     span.textContent = texts[state];
     var retry = li.querySelector(".chat-retry");
     if (state === "failed" && !retry) {
@@ -285,8 +285,15 @@
     item.tries += 1;
     socket.timeout(ACK_TIMEOUT).emit("send", { client_id: cid, body: item.body }, function (err, resp) {
       var li = byClientId(cid);
+      var later = Math.min(30000, 1000 * Math.pow(2, item.tries));
       if (err) {  // no acknowledgement: try again with the same id (stored once)
-        window.setTimeout(function () { send(cid); }, Math.min(30000, 1000 * Math.pow(2, item.tries)));
+        window.setTimeout(function () { send(cid); }, later);
+        return;
+      }
+      if (!resp.ok && resp.error === "server") {  // not stored this time: shown, kept, sent again
+        showError(resp.message);
+        if (li) { setState(li, "retrying"); }
+        window.setTimeout(function () { send(cid); }, later);
         return;
       }
       if (!resp.ok) {
