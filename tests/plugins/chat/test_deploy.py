@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,9 +108,10 @@ class Topology:
             pass
 
 
-@pytest.fixture(scope="module")
-def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
-    tmp = tmp_path_factory.mktemp("topology")
+@contextmanager
+def running_topology(tmp: Path, **extra: str) -> Iterator[Topology]:
+    """``deploy/run-topology.sh`` started in ``tmp`` (demo data, its own SQLite) and
+    up; stopped (SIGTERM) at the end unless the caller stopped it."""
     port, pages, *sockets = distinct_free_ports(4)
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "SOCKETIO_ASYNC_MODE")}
@@ -117,6 +119,7 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
                PAGES_PORT=str(pages), SOCKET_PORTS=" ".join(map(str, sockets)),
                LISTEN_HOST="127.0.0.1", SERVER_NAME="_", UPLOAD_MAX_MB="50", WORKERS="2",
                THREADS="4", DEMO="1", NGINX=str(NGINX))
+    env.update(extra)
     log_path = tmp / "topology.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(["bash", str(SCRIPT)], cwd=tmp, env=env, stdout=log,
@@ -135,6 +138,12 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
         if not topo.stopped:
             topo.stop()
         topo.kill_leftovers()
+
+
+@pytest.fixture(scope="module")
+def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
+    with running_topology(tmp_path_factory.mktemp("topology")) as topo:
+        yield topo
 
 
 def demo_password(topo: Topology, email: str) -> str:
