@@ -191,7 +191,7 @@ cleanup() {
         fi
         # 3. gunicorn finishes what is left (graceful, up to --graceful-timeout)
         if ((${#page_pids[@]})); then
-            say "stopping: pages and socket processes"
+            say "stopping pages: gunicorn finishes what is left"
             kill -TERM "${page_pids[@]}" 2>/dev/null
         fi
         left=$((deadline - SECONDS))
