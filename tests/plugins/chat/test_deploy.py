@@ -285,6 +285,29 @@ def test_chat_across_pages_both_socket_processes_and_redis(topology):
         assert upstream == expected, (path, upstream)
 
 
+def command_line(path: Path) -> str:
+    """A process's command line from /proc, or "" when it is gone."""
+    try:
+        return path.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def test_gunicorn_keeps_idle_connections_longer_than_nginx(topology):
+    """nginx must close an idle upstream connection before gunicorn does, or a POST
+    sent down it as gunicorn closes it gets a 502 (nginx does not retry a POST)."""
+    config = re.search(r"nginx configuration: (\S+)", topology.log())
+    assert config
+    idle = re.search(r"upstream ementoring_pages \{[^}]*keepalive_timeout (\d+)s;",
+                     Path(config.group(1)).read_text())
+    assert idle
+    pages = [c for c in map(command_line, Path("/proc").glob("[0-9]*/cmdline"))
+             if "gunicorn" in c and f":{topology.pages_port}" in c]
+    assert pages, "gunicorn not found"
+    keep_alive = re.search(r"--keep-alive (\d+)", pages[0])
+    assert keep_alive and int(keep_alive.group(1)) > int(idle.group(1))
+
+
 def test_sigterm_stops_every_process(topology):
     assert topology.stop() == 143, topology.log()[-3000:]
     assert "stopping pages" in topology.log()
