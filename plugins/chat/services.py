@@ -139,6 +139,31 @@ def since(room: Room, after: Any = None, limit: int = SYNC_LIMIT, after_seq: Any
     return rows[:limit], len(rows) > limit
 
 
+def removed_since(room: Room, moment: datetime | None) -> list[int]:
+    """Ids of the room's messages removed at or after ``moment`` (none without it)."""
+    if moment is None:
+        return []
+    return list(db.session.execute(
+        db.select(ChatMessage.id).where(ChatMessage.room == room.key,
+                                        ChatMessage.removed_at >= moment)
+        .order_by(ChatMessage.id)
+    ).scalars())
+
+
+def sync_moment() -> str:
+    """The moment a client asks for removals after, next time: a little before now,
+    so that a removal committing meanwhile is sent again rather than missed."""
+    return (utcnow() - timedelta(seconds=5)).isoformat(timespec="seconds") + "Z"
+
+
+def parse_moment(value: Any) -> datetime | None:
+    """A moment a client got from ``sync`` (ISO 8601, UTC), or None."""
+    try:
+        return datetime.fromisoformat(str(value).removesuffix("Z"))
+    except ValueError:
+        return None
+
+
 def as_dict(message: ChatMessage) -> dict[str, Any]:
     """A message as the live chat sends it; removed messages carry no text."""
     author = message.author

@@ -8,7 +8,8 @@ acknowledgement: ``{"ok": true, ...}`` or ``{"ok": false, "error": code,
 
 Client → server: ``send {client_id, body}``, ``sync {after_seq}`` (what came
 after the room's message number ``after_seq``; the latest 50 without it; ``after``,
-an id, from clients of before the numbers), ``history
+an id, from clients of before the numbers; with ``removed_since``, the ``now`` of
+the previous answer, also the ids removed since), ``history
 {before}`` (50 older ones), ``remove {id}``. Server → client: ``message``,
 ``removed {id}``, ``presence {joined, left}``, ``status {state}``.
 
@@ -37,7 +38,17 @@ from plugins.chat import live
 from plugins.chat.live import NAMESPACE, broadcast, status
 from plugins.chat.presence import presence
 from plugins.chat.rooms import Room, resolve
-from plugins.chat.services import ChatError, as_dict, history, post_message, remove_message, since
+from plugins.chat.services import (
+    ChatError,
+    as_dict,
+    history,
+    parse_moment,
+    post_message,
+    remove_message,
+    removed_since,
+    since,
+    sync_moment,
+)
 
 log = logging.getLogger(__name__)
 _connections: dict[str, dict[str, Any]] = {}  # sid -> what it joined (this process only)
@@ -159,8 +170,11 @@ class ChatNamespace(Namespace):
         if room is None:
             return refusal
         data = data if isinstance(data, dict) else {}
+        now = sync_moment()
         messages, more = since(room, _int(data.get("after")), after_seq=_int(data.get("after_seq")))
+        removed = removed_since(room, parse_moment(data.get("removed_since")))
         return {"ok": True, "messages": [as_dict(m) for m in messages], "more": more,
+                "removed": removed, "now": now,
                 "users": presence.members(room.key), "status": status()}
 
     def on_history(self, data: Any = None) -> dict[str, Any]:

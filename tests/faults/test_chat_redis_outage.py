@@ -76,7 +76,18 @@ def socket_process(app: Any, redis_url: str) -> Any:
 class Follower(ChatClient):
     """A client that keeps what the shipped chat.js keeps: the messages it holds by
     number, and the number up to which it holds everything; it asks for what
-    follows that number, as often as the server says more follow."""
+    follows that number, as often as the server says more follow, and for the
+    removals since its previous sync."""
+
+    moment: str | None = None
+
+    def join(self, activity: Any) -> Follower:
+        self.connect(activity)
+        self.moment = self.call("sync")["now"]  # as the page's data-now
+        return self
+
+    def removed_ids(self) -> set[int]:
+        return {r["id"] for r in self.received("removed")}
 
     def held(self) -> dict[int, dict[str, Any]]:
         return {m["seq"]: m for m in self.received("message")}
@@ -90,17 +101,22 @@ class Follower(ChatClient):
     def catch_up(self) -> None:
         after = self.contiguous()
         while True:
-            answer = self.call("sync", {"after_seq": after})
+            answer = self.call("sync", {"after_seq": after, "removed_since": self.moment})
             assert answer["ok"], answer
             for m in answer["messages"]:
                 self._recorder("message")(m)
                 after = max(after, m["seq"])
+            for removed in answer["removed"]:
+                self._recorder("removed")({"id": removed})
             if not answer["more"]:
+                self.moment = answer["now"]
                 return
 
     def view(self) -> list[tuple[int, str]]:
         """What the chat shows: each message once, in the room's order."""
-        return [(seq, m["body"]) for seq, m in sorted(self.held().items())]
+        gone = self.removed_ids()
+        return [(seq, "" if m["id"] in gone or m["removed"] else m["body"])
+                for seq, m in sorted(self.held().items())]
 
 
 def test_every_client_converges_after_a_redis_outage(app, world, rooms, redis):  # noqa: F811
@@ -111,7 +127,7 @@ def test_every_client_converges_after_a_redis_outage(app, world, rooms, redis): 
         followers = []
         try:
             for who, base in zip(people, bases, strict=True):
-                followers.append(Follower(base, http_login(base, world[who])).connect(chat))
+                followers.append(Follower(base, http_login(base, world[who])).join(chat))
             assert followers[0].send("before the outage")["ok"]
             for f in followers:
                 f.wait_for_body("before the outage")
@@ -123,7 +139,11 @@ def test_every_client_converges_after_a_redis_outage(app, world, rooms, redis): 
             for i in range(6):  # alternate processes: their ids interleave
                 ack = followers[i % 4].send(f"during {i}")
                 assert ack["ok"] and ack["status"] == "degraded", ack
-                sent.append(ack["message"]["seq"])
+                sent.append(ack["message"]["id"])
+            # the mentor, on process two, removes a message sent on process one
+            assert followers[1].call("remove", {"id": sent[0]})["ok"]
+            wait_until(lambda: followers[3].removed_ids(), what="removal on process two")
+            assert not followers[0].removed_ids() and not followers[2].removed_ids()
             # each process delivered only its own: the other's leave holes, so a
             # client that asks for "after the last one I saw" would skip them
             wait_until(lambda: all(len(f.held()) == 4 for f in followers),
@@ -140,9 +160,10 @@ def test_every_client_converges_after_a_redis_outage(app, world, rooms, redis): 
         finally:
             for f in followers:
                 f.close()
-    history = [(m.seq, m.body) for m in sorted(stored(), key=lambda m: m.seq)]
+    history = [(m.seq, "" if m.removed else m.body)
+               for m in sorted(stored(), key=lambda m: m.seq)]
     assert [body for _seq, body in history] == (
-        ["before the outage"] + [f"during {i}" for i in range(6)] + ["after the outage"])
+        ["before the outage", ""] + [f"during {i}" for i in range(1, 6)] + ["after the outage"])
     assert [seq for seq, _body in history] == list(range(1, 9))
     for f in followers:
         assert f.view() == history

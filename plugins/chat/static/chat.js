@@ -27,6 +27,7 @@
   var lastSeq = 0;           // every message up to this number is shown
   var held = {};             // numbers shown beyond lastSeq (after a hole)
   var syncing = false, syncAgain = false;
+  var removedSince = root.getAttribute("data-now");  // removals after it are asked for
   var refused = false;
   var degraded = statusBox.classList.contains("chat-degraded");
   var SYNC_EVERY = 20000;
@@ -236,11 +237,13 @@
     syncing = true;
     syncAgain = false;
     var after = lastSeq;
-    socket.timeout(ACK_TIMEOUT).emit("sync", { after_seq: after }, function (err, resp) {
+    socket.timeout(ACK_TIMEOUT).emit("sync", { after_seq: after, removed_since: removedSince }, function (err, resp) {
       syncing = false;
       if (err || !resp) { return; }
       if (!resp.ok) { refuse(resp.message); return; }
       resp.messages.forEach(function (m) { show(m); lastSeq = Math.max(lastSeq, m.seq); });
+      (resp.removed || []).forEach(markRemoved);
+      if (resp.now && !resp.more) { removedSince = resp.now; }
       var hole = drain();
       if (resp.users) { showPeople(resp.users); }
       showState(resp.status);
