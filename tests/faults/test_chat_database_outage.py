@@ -9,16 +9,15 @@ never touched.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import free_port, run_server, wait_for_port
+from tests.conftest import free_port, run_server
+from tests.faults.killable import Forwarder
 from tests.plugins.chat.conftest import (  # noqa: F401 (fixtures)
     FAST,
     WAIT,
@@ -30,28 +29,7 @@ from tests.plugins.chat.conftest import (  # noqa: F401 (fixtures)
     wait_until,
 )
 
-PROXY = Path(__file__).with_name("tcp_proxy.py")
-
 pytestmark = pytest.mark.faults
-
-
-class Forwarder:
-    """A ``tcp_proxy.py`` process between the app and the database."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(PROXY), str(self.port),
-                                      self.target[0], str(self.target[1])])
-        wait_for_port(self.port)
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
 
 
 @pytest.fixture

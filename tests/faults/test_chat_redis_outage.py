@@ -9,14 +9,14 @@ started again; the machine's Redis is never touched.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import free_port, run_server, wait_for_port
+from tests.conftest import free_port, run_server
+from tests.faults.killable import Redis
 from tests.plugins.chat.conftest import (  # noqa: F401, F811
     FAST,
     ChatClient,
@@ -31,29 +31,6 @@ pytestmark = [
     pytest.mark.faults,
     pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
 ]
-
-
-class Redis:
-    """An own ``redis-server`` process that can be killed and started again."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(self.port)
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
 
 
 @pytest.fixture

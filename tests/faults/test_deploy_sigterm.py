@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 import shutil
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import free_port, wait_for_port
+from tests.faults.killable import Redis
 from tests.plugins.chat.conftest import WAIT, csrf_token
 from tests.plugins.chat.test_deploy import NGINX, STOP, demo_password, running_topology
 
@@ -35,16 +34,12 @@ CHUNK = 64 * 1024
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    redis = Redis()
+    redis.start()
     try:
-        wait_for_port(port)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield redis.url
     finally:
-        proc.kill()
-        proc.wait(10)
+        redis.kill()
 
 
 def slow_multipart(fields: dict[str, str], started: threading.Event) -> tuple[str, Any]:
