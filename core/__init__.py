@@ -12,6 +12,7 @@ from sqlalchemy import event as sa_event
 from werkzeug.exceptions import HTTPException
 
 from core.config import load_config
+from core.errorpage import forget_failed_transaction, static_error_page
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from core.plugins import PluginRegistry
 from core.storage_space import UploadRequest
@@ -164,6 +165,5 @@ def _install_errors(app: ThemedFlask) -> None:
         if app.testing and not app.config.get("ERROR_PAGES_IN_TESTS"):
             raise err
         log.exception("unhandled error on %s", request.path)
-        db.session.rollback()
-        g.pop("theme", None)
-        return render_template("errors/error.html", error=None), 500
+        forget_failed_transaction()
+        return static_error_page(err)

@@ -7,7 +7,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request
+from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 CORE_TRANSLATIONS = Path(__file__).parent / "translations"
@@ -43,14 +43,37 @@ def text_direction(code: str) -> str:
 
 
 def select_locale() -> str:
-    """The user's preferred language, then the browser's, then English."""
+    """The language already chosen for this request, else the user's preferred one
+    (remembered in the session cookie for paths that must not read the database),
+    then the browser's, then English."""
+    if has_request_context() and g.get("locale"):
+        return g.locale
     languages = current_app.config["LANGUAGES"]
     user = current_user
-    if user and getattr(user, "is_authenticated", False) and user.language in languages:
-        return user.language
-    if request:
-        return request.accept_languages.best_match(languages) or "en"
-    return "en"
+    if user and getattr(user, "is_authenticated", False):
+        chosen = user.language if user.language in languages else None
+        if has_request_context() and session.get("locale") != chosen:
+            if chosen:
+                session["locale"] = chosen
+            else:
+                session.pop("locale", None)
+        if chosen:
+            return chosen
+    return browser_locale()
+
+
+def browser_locale() -> str:
+    """The language remembered in the session cookie, else the browser's, else
+    English: chosen without the database, for error pages and error answers."""
+    if not has_request_context():
+        return "en"
+    if g.get("locale"):
+        return g.locale
+    languages = current_app.config["LANGUAGES"]
+    remembered = session.get("locale")
+    if remembered in languages:
+        return remembered
+    return request.accept_languages.best_match(languages) or "en"
 
 
 def compile_catalogs(directories: list[str | Path]) -> int:
