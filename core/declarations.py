@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +113,3 @@ class UserData:
     plugin: str
     records: Any
     files: list = field(default_factory=list)
-
-
-CliFactory = Callable[[], Any]

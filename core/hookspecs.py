@@ -108,12 +108,6 @@ def file_actions(stored_file, user):
 
 
 @hookspec
-def group_missing_items(group):
-    """Return a list of short texts naming what the group still lacks, such as
-    missing mandatory documents (programme-scoped)."""
-
-
-@hookspec
 def group_summary(groups):
     """Return ``{group_id: {key: value}}`` figures about these groups for
     reports and dashboards (programme-scoped); callers merge the dicts.

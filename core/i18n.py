@@ -9,8 +9,6 @@ from babel.messages.pofile import read_po
 from flask import current_app, request
 from flask_login import current_user
 
-CORE_TRANSLATIONS = Path(__file__).parent / "translations"
-
 
 def select_locale() -> str:
     """The user's preferred language, then the browser's, then English."""

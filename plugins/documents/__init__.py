@@ -151,14 +151,6 @@ def file_actions(stored_file, user):
 
 
 @hookimpl
-def group_missing_items(group):
-    """The group's missing mandatory documents and missing signed copies."""
-    from plugins.documents.services.checklist import missing_for
-
-    return missing_for(group.programme_id, [group])[group.id]
-
-
-@hookimpl
 def group_summary(groups):
     """Mandatory, complete and missing document counts per group."""
     from plugins.documents.services.checklist import summary

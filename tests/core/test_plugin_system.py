@@ -111,10 +111,6 @@ class ProbePlugin:
         return [FileAction("Probe action", f"/probe/file/{stored_file.id}")]
 
     @hookimpl
-    def group_missing_items(self, group):
-        return [f"probe item for {group.name}"]
-
-    @hookimpl
     def group_summary(self, groups):
         return {g.id: {"probe": len(g.name)} for g in groups}
 
@@ -280,11 +276,6 @@ def test_hook_file_actions(papp, world):
         actions = flatten(hooks(world["programme"]).file_actions(stored_file=sf,
                                                                  user=world["mentor_a"]))
         assert [a.label for a in actions] == ["Probe action"]
-
-
-def test_hook_group_missing_items(papp, world):
-    items = flatten(hooks(world["programme"]).group_missing_items(group=world["group_a"]))
-    assert "probe item for Group A" in items
 
 
 def test_hook_group_summary(papp, world):
