@@ -68,14 +68,18 @@ def emit(
 
 
 def dispatch(event: DomainEvent) -> None:
-    """Call ``on_event`` on plugins enabled in the event's programme."""
+    """Call ``on_event`` on each plugin enabled in the event's programme, one at a
+    time: a plugin that raises is logged with its name and the others still run."""
     from core.plugins import hooks
 
     relay = hooks(event.programme_id) if event.programme_id else hooks()
-    try:
-        relay.on_event(event=event)
-    except Exception:  # a plugin's failure must not undo a committed change
-        log.exception("on_event failed for %s", event.name)
+    # pluggy calls the last registered first (tryfirst ones before all): keep its order
+    for impl in reversed(relay.on_event.get_hookimpls()):
+        try:
+            impl.function(**{arg: event for arg in impl.argnames})
+        except Exception:  # a plugin's failure must not undo a committed change
+            log.exception("on_event of plugin %r failed for %s", impl.plugin_name, event.name)
+            db.session.rollback()  # the next plugin starts from a clean session
 
 
 def snapshot_pending(session: Session) -> list[DomainEvent]:

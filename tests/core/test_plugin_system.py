@@ -387,3 +387,40 @@ def test_admin_page_toggles_plugins(papp, world):
 
 
 _ = types  # keep the import for readers who extend this probe
+
+
+class FailingPlugin:
+    """A plugin whose event handler always raises."""
+
+    name = "failing"
+
+    @hookimpl(tryfirst=True)
+    def on_event(self, event):
+        raise RuntimeError("failing plugin")
+
+
+@pytest.fixture
+def failing_app(app, tmp_path):
+    """An app with a plugin that raises on every event, called before all others."""
+    cfg = base_config(tmp_path, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                      EXTRA_PLUGINS=[FailingPlugin()])
+    failing = create_app(cfg)
+    isolate_requests(failing)
+    with failing.app_context():
+        yield failing
+        db.session.remove()
+
+
+def test_a_failing_event_handler_does_not_silence_the_others(failing_app, world, caplog):
+    from core.models import MentoringGroup
+    from core.sessions.models import INITIAL_TYPE, MentoringSession
+
+    c = _client(failing_app, world["manager"])
+    resp = c.post(f"/p/{world['programme'].id}/groups/new", data={"name": "Group F"})
+    assert resp.status_code == 302
+    group = db.session.scalar(db.select(MentoringGroup).where(MentoringGroup.name == "Group F"))
+    initial = db.session.scalars(db.select(MentoringSession).where(
+        MentoringSession.group_id == group.id, MentoringSession.type == INITIAL_TYPE)).all()
+    assert len(initial) == 1  # the core's group_created handler ran after the failure
+    assert any("'failing'" in r.getMessage() and "group_created" in r.getMessage()
+               for r in caplog.records)
