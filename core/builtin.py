@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
@@ -74,12 +72,6 @@ def register_event_labels():
         "session_cancelled": _l("cancelled a mentoring session"),
         "plan_revised": _l("revised a session plan"),
     }
-
-
-@hookimpl
-def register_migrations():
-    """The core's Alembic revisions."""
-    return str(Path(__file__).parent / "migrations" / "versions")
 
 
 @hookimpl

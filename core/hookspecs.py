@@ -73,20 +73,6 @@ def register_event_labels():
     (a private message, say) out of every list while it still counts as activity."""
 
 
-@hookspec
-def register_translations():
-    """Return the path of the plugin's ``translations`` folder (gettext catalogs)."""
-
-
-@hookspec
-def register_migrations():
-    """Return the path of the folder holding the plugin's Alembic revisions.
-
-    The plugin's revisions form a branch labelled with the plugin name that
-    depends on the core's revision.
-    """
-
-
 # --- programme-scoped declarations ------------------------------------------
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
 from core.declarations import ActivityType, Capability
 from core.hookspecs import hookimpl
 
-HERE = Path(__file__).parent
 ALL = frozenset({"manager", "mentor", "mentee"})
 STAFF = frozenset({"manager", "mentor"})
 
@@ -53,18 +50,6 @@ def register_activity_types():
         name="chat.room", plugin="chat", label=_l("Chat room"), endpoint="chat.room",
         description=_l("Live chat for remote and blended sessions, with transcripts."),
     )]
-
-
-@hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
 
 
 @hookimpl

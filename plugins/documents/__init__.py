@@ -115,18 +115,6 @@ def register_event_labels():
 
 
 @hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
-
-
-@hookimpl
 def nav_items(programme, user):
     """A "Documents" link to the document guide."""
     from plugins.documents.services.widgets import nav

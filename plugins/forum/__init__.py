@@ -7,14 +7,11 @@ or separate per mentoring group.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
 from core.declarations import ActivityType, Capability, Setting
 from core.hookspecs import hookimpl
 
-HERE = Path(__file__).parent
 ALL = frozenset({"manager", "mentor", "mentee"})
 STAFF = frozenset({"manager", "mentor"})
 
@@ -99,18 +96,6 @@ def register_event_labels():
         "post_edited": _l("edited a forum post"),
         "post_deleted": _l("deleted a forum post"),
     }
-
-
-@hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
 
 
 @hookimpl

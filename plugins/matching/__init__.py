@@ -9,14 +9,11 @@ weeks, after which both sides keep read-only access to what they shared.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
 from core.declarations import ActivityType, Capability, Setting
 from core.hookspecs import hookimpl
 
-HERE = Path(__file__).parent
 ALL = frozenset({"manager", "mentor", "mentee"})
 MANAGER = frozenset({"manager"})
 REQUEST_EVENTS = ("mentorship_requested", "mentorship_question", "mentorship_answered",
@@ -98,18 +95,6 @@ def register_event_labels():
         "pairing_completed": _l("completed a mentoring pairing"),
         "pairing_closed": _l("closed a mentoring pairing"),
     }
-
-
-@hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
 
 
 @hookimpl

@@ -3,15 +3,12 @@ the manager's dashboard and certificates of participation."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from core.declarations import ActivityType, Capability, NavItem, SessionType, UserData
 from core.hookspecs import hookimpl
 
-HERE = Path(__file__).parent
 ALL = frozenset({"manager", "mentor", "mentee"})
 STAFF = frozenset({"manager", "mentor"})
 
@@ -86,18 +83,6 @@ def register_session_types():
                     "helped, what got in the way. Agree on changes to the plan, then write "
                     "the monitoring report: progress, attendance and any concerns."),
     )]
-
-
-@hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
 
 
 @hookimpl

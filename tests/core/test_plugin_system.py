@@ -87,14 +87,6 @@ class ProbePlugin:
         return [probe_hello]
 
     @hookimpl
-    def register_translations(self):
-        return str(Path(__file__).parent / "probe_translations")
-
-    @hookimpl
-    def register_migrations(self):
-        return None
-
-    @hookimpl
     def register_event_labels(self):
         return {"probe_poked": "poked a probe"}
 
@@ -147,8 +139,11 @@ class ProbePlugin:
 def papp(app, tmp_path):
     """An app with the probe plugin, sharing the test database."""
     received.clear()
+    probe = ProbePlugin()
+    probe.folder = tmp_path / "probe"  # the plugin's folder: translations/, no migrations/
+    (probe.folder / "translations").mkdir(parents=True)
     cfg = base_config(tmp_path, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                      EXTRA_PLUGINS=[ProbePlugin()])
+                      EXTRA_PLUGINS=[probe])
     probe_app = create_app(cfg)
     isolate_requests(probe_app)
     with probe_app.app_context():
@@ -163,10 +158,15 @@ def _client(papp, user):
 
 
 def test_discovery_lists_builtin_and_extra_plugins(papp):
+    from core.plugins import DEFAULT_PLUGINS
+
     names = registry().names
     assert "probe" in names
-    for builtin in ("forum", "documents", "chat"):
-        assert builtin in names  # registered through the entry point group
+    root = Path(__file__).resolve().parents[2]
+    for builtin in DEFAULT_PLUGINS:
+        name = builtin.rpartition(".")[2]
+        # listed in code, not by entry points; present when its folder is
+        assert (name in names) == (root / "plugins" / name).is_dir()
 
 
 def test_plugin_disabled_in_a_programme_answers_404(papp, world, make):
@@ -237,13 +237,19 @@ def test_hook_register_cli(papp):
     assert "hello from probe" in result.output
 
 
-def test_hook_register_translations(papp):
-    assert "probe_translations" in papp.config["BABEL_TRANSLATION_DIRECTORIES"]
+def test_translations_folder_found_by_convention(papp):
+    dirs = papp.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")
+    assert str(registry().folder("probe") / "translations") in dirs
+    assert any(d.endswith("plugins/forum/translations") for d in dirs)
 
 
-def test_hook_register_migrations(papp):
-    paths = [p for _n, p in registry().setup_results("register_migrations")]
-    assert any(str(p).endswith("core/migrations/versions") for p in paths)
+def test_migrations_folders_found_by_convention(papp):
+    from core.plugin_migrations import version_locations
+
+    paths = version_locations(registry(), db.engine, papp.instance_path)
+    assert paths[0].endswith("core/migrations/versions")
+    assert any(p.endswith("plugins/forum/migrations") for p in paths)
+    assert not any("probe" in p for p in paths)  # the probe has no migrations/ folder
     assert all(Path(p).is_dir() for p in paths)
 
 
