@@ -113,3 +113,14 @@ class UserData:
     plugin: str
     records: Any
     files: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EventType:
+    """A domain event a plugin emits: its ``name``, the keys its ``data`` may hold
+    (``fields``) and the phrase shown in "what is new" (``label``; None keeps the
+    event out of every list while it still counts as activity)."""
+
+    name: str
+    label: Any = None
+    fields: tuple[str, ...] = ()

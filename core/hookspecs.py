@@ -65,12 +65,15 @@ def register_cli():
 
 
 @hookspec
-def register_event_labels():
-    """Return ``{event_name: label}`` with translated phrases for the plugin's events
-    ("posted in a forum"), shown in "what is new" lists.
+def register_events():
+    """Return a list of ``core.declarations.EventType``: the events the plugin
+    emits, each with the keys its ``data`` may hold and a translated phrase
+    ("posted in a forum") shown in "what is new" lists.
 
-    Only labelled events appear there; a label of None keeps a private event
-    (a private message, say) out of every list while it still counts as activity."""
+    ``core.events.emit`` refuses a name nobody declared and data keys the
+    declaration does not list. Only labelled events appear in "what is new"; a
+    label of None keeps a private event (a private message, say) out of every
+    list while it still counts as activity. An event name is declared once."""
 
 
 # --- programme-scoped declarations ------------------------------------------

@@ -14,7 +14,7 @@ import pluggy
 from flask import current_app, g
 
 from core import hookspecs
-from core.declarations import ActivityType, Capability, SessionType, Setting
+from core.declarations import ActivityType, Capability, EventType, SessionType, Setting
 from core.extensions import db
 from core.pagecache import VersionedFacts
 
@@ -52,7 +52,7 @@ class PluginRegistry:
         self.session_types: dict[str, SessionType] = {}
         self.settings: dict[tuple[str, str], Setting] = {}
         self.models: dict[str, list[type]] = {}
-        self.event_labels: dict[str, Any] = {}
+        self.event_types: dict[str, EventType] = {}
         self.blueprint_plugins: dict[str, str] = {}
         self._relays: dict[tuple[str, frozenset[str]], Any] = {}
         # what programmes disabled, kept while nothing is written (read on most pages)
@@ -134,8 +134,14 @@ class PluginRegistry:
         for _plugin, settings in self._each("register_settings"):
             for s in settings:
                 self.settings[(s.plugin, s.name)] = s
-        for _plugin, labels in self._each("register_event_labels"):
-            self.event_labels.update(labels)
+        declared_by: dict[str, str] = {}
+        for plugin, events in self._each("register_events"):
+            for event in events:
+                if event.name in self.event_types:
+                    raise ValueError(f"event {event.name} declared by {plugin} and "
+                                     f"{declared_by[event.name]}")
+                self.event_types[event.name] = event
+                declared_by[event.name] = plugin
         for plugin, models in self._each("register_models"):
             self.models[plugin] = list(models)
 

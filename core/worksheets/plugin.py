@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from core.declarations import Capability, UserData
 from core.hookspecs import hookimpl
 
@@ -65,12 +63,6 @@ class WorksheetHooks:
     def register_session_types(self):
         """One session type per worksheet, with guidance for the mentor."""
         return self._parts()[4]
-
-    @hookimpl
-    def register_event_labels(self):
-        """Phrases for worksheet events."""
-        return {"worksheet_submitted": _l("submitted a worksheet"),
-                "worksheet_commented": _l("commented on a worksheet")}
 
     @hookimpl
     def slot_group_page(self, group, user):

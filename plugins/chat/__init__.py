@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.declarations import ActivityType, Capability
+from core.declarations import ActivityType, Capability, EventType
 from core.hookspecs import hookimpl
 
 ALL = frozenset({"manager", "mentor", "mentee"})
@@ -53,12 +53,12 @@ def register_activity_types():
 
 
 @hookimpl
-def register_event_labels():
+def register_events():
     """Phrases for the chat's events."""
-    return {
-        "chat_message_sent": _l("wrote in a chat"),
-        "chat_message_removed": _l("removed a chat message"),
-    }
+    return [
+        EventType("chat_message_sent", _l("wrote in a chat"), ("activity_id",)),
+        EventType("chat_message_removed", _l("removed a chat message"), ("activity_id",)),
+    ]
 
 
 @hookimpl

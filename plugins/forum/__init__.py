@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.declarations import ActivityType, Capability, Setting
+from core.declarations import ActivityType, Capability, EventType, Setting
 from core.hookspecs import hookimpl
 
 ALL = frozenset({"manager", "mentor", "mentee"})
@@ -88,14 +88,15 @@ def register_cli():
 
 
 @hookimpl
-def register_event_labels():
+def register_events():
     """Phrases for the forum's events."""
-    return {
-        "discussion_created": _l("started a forum discussion"),
-        "post_created": _l("posted in a forum"),
-        "post_edited": _l("edited a forum post"),
-        "post_deleted": _l("deleted a forum post"),
-    }
+    ids = ("activity_id", "discussion_id", "post_id")
+    return [
+        EventType("discussion_created", _l("started a forum discussion"), ids),
+        EventType("post_created", _l("posted in a forum"), (*ids, "first")),
+        EventType("post_edited", _l("edited a forum post"), ids),
+        EventType("post_deleted", _l("deleted a forum post"), (*ids, "discussion")),
+    ]
 
 
 @hookimpl

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.declarations import Capability, Setting, UserData
+from core.declarations import Capability, EventType, Setting, UserData
 from core.hookspecs import hookimpl
 
 ALL = frozenset({"manager", "mentor", "mentee"})
@@ -69,13 +69,14 @@ def register_cli():
 
 
 @hookimpl
-def register_event_labels():
+def register_events():
     """Phrases for the plugin's events."""
-    return {
-        "message_sent": None,  # private: counts as activity, never shown as news
-        "broadcast_sent": _l("sent a message to several people"),
-        "user_reported": _l("reported a member"),
-    }
+    return [
+        # private: counts as activity, never shown as news
+        EventType("message_sent", None, ("conversation_id",)),
+        EventType("broadcast_sent", _l("sent a message to several people")),
+        EventType("user_reported", _l("reported a member"), ("report_id", "programme_id")),
+    ]
 
 
 @hookimpl

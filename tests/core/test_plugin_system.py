@@ -15,6 +15,7 @@ from core import create_app
 from core.declarations import (
     ActivityType,
     Capability,
+    EventType,
     FileAction,
     NavItem,
     SessionType,
@@ -87,8 +88,8 @@ class ProbePlugin:
         return [probe_hello]
 
     @hookimpl
-    def register_event_labels(self):
-        return {"probe_poked": "poked a probe"}
+    def register_events(self):
+        return [EventType("probe_poked", "poked a probe", ("colour",))]
 
     @hookimpl
     def nav_items(self, programme, user):
@@ -253,11 +254,18 @@ def test_migrations_folders_found_by_convention(papp):
     assert all(Path(p).is_dir() for p in paths)
 
 
-def test_hook_register_event_labels(papp):
-    from core.labels import event_label
+def test_hook_register_events(papp, world):
+    from core.events import UnknownEvent
+    from core.labels import event_label, news_event_names
 
     assert event_label("probe_poked") == "poked a probe"
-    assert event_label("something_else") == "something else"
+    assert "probe_poked" in news_event_names() and "message_sent" not in news_event_names()
+    emit("probe_poked", programme=world["programme"], data={"colour": "red"})
+    with pytest.raises(UnknownEvent):
+        emit("probe_prodded", programme=world["programme"])
+    with pytest.raises(UnknownEvent):
+        emit("probe_poked", programme=world["programme"], data={"size": 3})
+    db.session.rollback()
 
 
 def test_hook_nav_items(papp, world):
