@@ -4,6 +4,7 @@ through its entry point, shows its page and can be disabled per programme."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,10 +48,11 @@ print("example plugin ok")
 
 
 def test_example_plugin_installs_loads_and_can_be_disabled(tmp_path):
-    site = tmp_path / "site"
+    site, source = tmp_path / "site", tmp_path / "source"
+    shutil.copytree(EXAMPLE, source)  # the build leaves its files next to the source
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--no-build-isolation", "--disable-pip-version-check",
-                    "--target", str(site), str(EXAMPLE)], check=True, timeout=300,
+                    "--target", str(site), str(source)], check=True, timeout=300,
                    capture_output=True)
     assert (site / "ementoring_quotes" / "__init__.py").is_file()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
