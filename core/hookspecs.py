@@ -133,12 +133,15 @@ def slot_group_page(group, user):
 def on_event(event):
     """React to a domain event (``core.events.DomainEvent``) after its
     transaction committed. Programme-scoped when the event names a programme.
-    Exceptions are logged and do not reach the user.
+    Each plugin's implementation is called on its own: an exception is logged
+    with the plugin's name, never reaches the user and does not stop the other
+    plugins. Returns nothing.
 
-    The core emits ``activity_created``, ``activity_deleted`` (``object_id`` is
-    the activity, ``data`` holds its plugin and type), ``group_created``,
-    ``group_deleted`` (``object_id`` is the group), ``group_member_added`` and
-    ``group_member_removed``, and the session events of ``core.sessions``."""
+    Events are declared by ``register_events``; the core's include
+    ``activity_created``, ``activity_deleted`` (``object_id`` is the activity,
+    ``data`` holds its plugin and type), ``group_created``, ``group_deleted``
+    (``object_id`` is the group), ``group_member_added``,
+    ``group_member_removed`` and the session events of ``core.sessions``."""
 
 
 # --- privacy and demo ----------------------------------------------------------
