@@ -137,7 +137,7 @@ def serve_command(ctx: click.Context, host: str, port: int, with_demo: bool) -> 
 
 @click.group("plugins")
 def plugins_group() -> None:
-    """List installed plugins and enable or disable them per programme."""
+    """List installed plugins, enable or disable them per programme, uninstall them."""
 
 
 @plugins_group.command("list")
@@ -208,6 +208,32 @@ def storage_sweep(dry_run: bool, minutes: int | None) -> None:
         click.echo(f"{verb} {orphan.path} ({orphan.reason}, {orphan.size} bytes)")
     total = sum(o.size for o in found)
     click.echo(f"{verb} {len(found)} file(s), {total} bytes.")
+
+
+@plugins_group.command("uninstall")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@with_appcontext
+def plugins_uninstall(name: str, yes: bool) -> None:
+    """Drop a plugin's tables and data (its migrations down to base), for good."""
+    from alembic import command
+    from alembic.util import CommandError
+
+    from core.models import ProgrammePlugin
+
+    if name == "core":
+        raise click.ClickException("The core cannot be uninstalled.")
+    if not yes:
+        click.confirm(f"Delete every table and all data of the plugin {name!r}?", abort=True)
+    try:
+        config = current_app.extensions["migrate"].migrate.get_config()
+        command.downgrade(config, f"{name}@base")
+    except CommandError as err:
+        raise click.ClickException(f"No migrations of a plugin named {name!r}: {err}") from None
+    db.session.execute(db.delete(ProgrammePlugin).where(ProgrammePlugin.plugin == name))
+    db.session.commit()
+    click.echo(f"{name}: tables dropped. Delete its folder (or pip uninstall its package) "
+               f"or list it in DISABLED_PLUGINS, or the next `ementoring init` recreates them.")
 
 
 @click.command("translations")

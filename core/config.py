@@ -75,6 +75,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "WTF_CSRF_TIME_LIMIT": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "EXTRA_PLUGINS": [],
+        # plugins the site does not load at all (their tables stay; see `plugins uninstall`)
+        "DISABLED_PLUGINS": [n.strip() for n in env.get("DISABLED_PLUGINS", "").split(",")
+                             if n.strip()],
     }
     cfg.update(overrides)
     if not cfg.get("SECRET_KEY"):

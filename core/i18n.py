@@ -10,12 +10,12 @@ from babel.messages.pofile import read_po
 from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
 
-CORE_TRANSLATIONS = Path(__file__).parent / "translations"
 
-
-def catalog_languages(translations: Path = CORE_TRANSLATIONS) -> list[str]:
-    """English, then every language the core has a catalog for: adding a catalog
-    folder adds a language, with no code to change."""
+def catalog_languages(translations: Path | None = None) -> list[str]:
+    """English, then every language the core has a catalog for (in ``translations``,
+    by default the core's own folder): adding a catalog folder adds a language, with
+    no code to change."""
+    translations = translations or Path(__file__).parent / "translations"
     found = {p.parts[-3] for p in translations.glob("*/LC_MESSAGES/messages.po")}
     return ["en", *sorted(found - {"en"})]
 
