@@ -54,9 +54,6 @@ def create_app(config: dict[str, Any] | None = None) -> ThemedFlask:
 
     db.init_app(app)
     _sqlite_pragmas(app)
-    from core import pagecache
-
-    pagecache.install(app)
     migrate.init_app(app, db, directory=str(PACKAGE_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)

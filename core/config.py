@@ -51,8 +51,6 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "PAGE_SIZE": 25,
         # separates the rate-limit counters of sites (or test runs) sharing one Redis
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "ementoring"),
-        "PAGE_CACHE_SECONDS": int(env.get("PAGE_CACHE_SECONDS", "30")),
-        "PAGE_CACHE_MAX_MB": int(env.get("PAGE_CACHE_MAX_MB", "32")),
         "DEFAULT_THEME": "default",
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": LANGUAGES,

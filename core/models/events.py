@@ -25,12 +25,3 @@ class Event(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     actor = db.relationship("User")
-
-
-class ChangeCounter(db.Model):
-    """One row counting writing transactions; ``core.pagecache`` validates pages by it."""
-
-    __tablename__ = "change_counter"
-
-    id = db.Column(db.Integer, primary_key=True)
-    n = db.Column(db.BigInteger, nullable=False, default=0)

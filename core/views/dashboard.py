@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload
 from core.extensions import db
 from core.labels import news_event_names
 from core.models import Event, GroupMember, Membership, MentoringGroup, Programme
-from core.pagecache import cached_page
 from core.permissions import capability_required, public
 from core.plugins import flatten, hooks
 
@@ -27,7 +26,6 @@ def home():
 
 @bp.route("/dashboard")
 @capability_required("core.use")
-@cached_page
 def index():
     memberships = db.session.execute(
         db.select(Membership)
