@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
@@ -51,6 +52,25 @@ class GroupFigures:
         return round(self.attendance_present / self.attendance_expected, 3)
 
 
+def _count(name: str) -> Any:
+    """Events called ``name`` of the outer group, counted on the (group, name) index."""
+    return (db.select(func.count(Event.id))
+            .where(Event.group_id == MentoringGroup.id, Event.name == name)
+            .scalar_subquery())
+
+
+@cache
+def _per_group_statement() -> Any:
+    """Per group (``ids``): sessions planned, sessions held, diaries and the latest
+    event. Each figure is read per group from an index on the event log, so the cost
+    grows with the number of groups, not with the events of the programme."""
+    last = (db.select(func.max(Event.created_at))
+            .where(Event.group_id == MentoringGroup.id).scalar_subquery())
+    return (db.select(MentoringGroup.id, _count("session_planned"), _count("session_held"),
+                      _count("diary_submitted"), last)
+            .where(MentoringGroup.id.in_(bindparam("ids", expanding=True))))
+
+
 def dashboard(programme: Any, group_ids: frozenset[int] | None, *,
               individual_scores: bool) -> tuple[list[SurveyPoint], list[GroupFigures]]:
     """Figures for the programme's groups the caller may see (``None``: all).
@@ -78,26 +98,15 @@ def dashboard(programme: Any, group_ids: frozenset[int] | None, *,
             if m.role == "mentee":
                 mentee_group[m.user_id] = g.id
 
-    counts = db.session.execute(
-        db.select(Event.group_id, Event.name, func.count(Event.id), func.max(Event.created_at))
-        .where(Event.programme_id == programme.id, Event.group_id.in_(ids))
-        .group_by(Event.group_id, Event.name)
-    ).all()
-    for gid, name, n, last in counts:
+    for gid, planned, held, diaries, last in db.session.execute(
+            _per_group_statement(), {"ids": ids}).all():
         f = figures[gid]
-        if name == "session_planned":
-            f.sessions_planned = n
-        elif name == "session_held":
-            f.sessions_held = n
-        elif name == "diary_submitted":
-            f.diaries = n
-        if last and (f.last_activity is None or last > f.last_activity):
-            f.last_activity = last
+        f.sessions_planned, f.sessions_held, f.diaries = planned, held, diaries
+        f.last_activity = last
 
     held = db.session.execute(
         db.select(Event.group_id, Event.data)
-        .where(Event.programme_id == programme.id, Event.group_id.in_(ids),
-               Event.name == "session_held")
+        .where(Event.group_id.in_(ids), Event.name == "session_held")
     ).all()
     for gid, data in held:
         data = data or {}
