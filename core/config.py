@@ -61,7 +61,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         in ("1", "true", "yes"),
         "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
         "WTF_CSRF_TIME_LIMIT": None,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # no ping before each checkout (a round trip on every request): connections are
+        # renewed before servers or proxies drop idle ones, and a request that still
+        # meets a dropped one is retried (see ``core._install_errors``)
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "pool_recycle": 1800},
         "EXTRA_PLUGINS": [],
     }
     cfg.update(overrides)
@@ -74,8 +77,4 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
     cfg["SQLALCHEMY_DATABASE_URI"] = uri
-    if uri.startswith("sqlite"):
-        # a file on this machine does not go away: no ping before every checkout
-        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {**cfg["SQLALCHEMY_ENGINE_OPTIONS"],
-                                            "pool_pre_ping": False}
     return cfg
