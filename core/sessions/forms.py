@@ -95,10 +95,6 @@ class PlanForm(FlaskForm):
     version = version_field()  # the number of the plan's latest revision
 
 
-class CancelForm(FlaskForm):
-    """Confirms cancelling a session."""
-
-
 def attendance_form(members: list[Any], current: dict[int, str], notes: str,
                     version: int | None = None, formdata: Any = None) -> FlaskForm:
     """A form with one present/absent/excused choice per expected member, the

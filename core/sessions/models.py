@@ -8,9 +8,6 @@ from core.concurrency import Versioned
 from core.extensions import db
 from core.models.base import Timestamped, utcnow
 
-MODES = ("face_to_face", "online", "blended")
-STATUSES = ("planned", "held", "cancelled")
-ATTENDANCE = ("present", "absent", "excused")
 INITIAL_TYPE = "core.initial"
 
 

@@ -11,7 +11,6 @@ from core import concurrency
 from core.events import emit
 from core.extensions import db
 from core.models import Activity, Programme, Section
-from core.pagecache import cached_page
 from core.permissions import can, capability_required
 from core.plugins import flatten, hooks, registry
 from core.text import render_markdown
@@ -23,7 +22,6 @@ bp = Blueprint("course", __name__)
 
 @bp.route("/p/<int:programme_id>")
 @capability_required("core.view_course")
-@cached_page
 def programme(programme_id: int):
     prog = db.session.execute(
         db.select(Programme)

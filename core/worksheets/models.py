@@ -15,8 +15,6 @@ from core.concurrency import Versioned
 from core.extensions import db
 from core.models.base import Timestamped, utcnow
 
-STATUSES = ("draft", "submitted")
-
 
 class WorksheetRecord(Versioned, Timestamped):
     """A mentee's answers to one worksheet (``schema`` names it), kept as JSON,

@@ -1,7 +1,7 @@
 """versions guarding edits (optimistic locking): sessions, course, programme settings
 
-Revision ID: core0005
-Revises: core0004
+Revision ID: core0007
+Revises: core0006
 Create Date: 2026-12-04 17:00:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'core0005'
-down_revision = 'core0004'
+revision = 'core0007'
+down_revision = 'core0006'
 branch_labels = None
 depends_on = None
 
