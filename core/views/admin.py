@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
+from core import concurrency
 from core.auth.passwords import hash_password, policy_errors
 from core.extensions import db
 from core.models import Organisation, Programme, User
@@ -76,16 +77,32 @@ def edit_programme(programme_id: int | None = None):
     if not form.organisation_id.choices:
         flash(_("Add an organisation first."), "info")
         return redirect(url_for(".organisations"))
+    conflict = None
     if form.validate_on_submit():
         if prog is None:
             prog = Programme()
             db.session.add(prog)
-        form.populate_obj(prog)
-        prog.title = prog.title.strip()
-        db.session.commit()
-        flash(_("Programme saved."), "success")
-        return redirect(url_for(".programmes"))
-    return render_template("admin/programme_form.html", form=form, programme=prog)
+            _fill_programme(form, prog)
+            db.session.commit()
+        else:
+            conflict = concurrency.save(prog, form, lambda: _fill_programme(form, prog),
+                                        {f: f for f in PROGRAMME_FIELDS})
+        if conflict is None:
+            flash(_("Programme saved."), "success")
+            return redirect(url_for(".programmes"))
+    return render_template("admin/programme_form.html", form=form, programme=prog,
+                           conflict=conflict), concurrency.status(conflict)
+
+
+PROGRAMME_FIELDS = ("organisation_id", "title", "description", "language", "starts_on",
+                    "ends_on", "status")
+
+
+def _fill_programme(form: ProgrammeForm, prog: Programme) -> None:
+    """Copy the form into the programme (its version is the database's to set)."""
+    for name in PROGRAMME_FIELDS:
+        form[name].populate_obj(prog, name)
+    prog.title = prog.title.strip()
 
 
 @bp.route("/users")

@@ -96,6 +96,7 @@ class ProgrammeForm(FlaskForm):
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="active")
+    version = version_field()
 
     def validate_ends_on(self, field) -> None:  # noqa: ANN001
         if field.data and self.starts_on.data and field.data < self.starts_on.data:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from core import concurrency
 from core.extensions import db
-from core.models import Activity, MentoringSession, Section
+from core.models import Activity, MentoringSession, Programme, Section
 from core.plugins import registry, setting
 from core.sessions.models import SessionPlanRevision
 from core.sessions.services import plan_session, record_revision
@@ -176,3 +176,11 @@ def test_a_save_that_loses_the_race_at_commit_writes_nothing(world):
     assert found == [] and form.version.data == 2
     db.session.expire_all()
     assert db.session.get(MentoringSession, s.id).agenda_source == "theirs"
+
+
+def test_admin_programme_edit_conflict(world, login_as):
+    prog = world["programme"]
+    url = f"/admin/programmes/{prog.id}/edit"
+    second_save_refused(login_as, world["admin"], url, "description", "From tab one",
+                        "From tab two")
+    assert db.session.get(Programme, prog.id).description == "From tab one"
