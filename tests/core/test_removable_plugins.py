@@ -42,7 +42,8 @@ def test_site_disabled_plugin_is_not_loaded_and_init_still_works(tmp_path):
     full = _app(tmp_path, "full")
     assert _run(full, "init", "--no-admin").exit_code == 0
     tables, versions = _tables_and_versions(full)
-    assert "entrepreneurship_worksheet" in tables and "entrepreneurship0001" in versions
+    assert "entrepreneurship_worksheet" in tables
+    assert any(v.startswith("entrepreneurship") for v in versions)
 
     less = _app(tmp_path, "less", DISABLED_PLUGINS=["entrepreneurship"])
     with less.app_context():
@@ -84,7 +85,7 @@ def test_uninstall_a_plugin_whose_folder_is_gone(tmp_path):
     assert done.exit_code == 0, done.output
     tables, versions = _tables_and_versions(less)
     assert not [t for t in tables if t.startswith("entrepreneurship_")]
-    assert "entrepreneurship0001" not in versions
+    assert not any(v.startswith("entrepreneurship") for v in versions)
     assert "employability_worksheet" in tables
     assert _run(less, "plugins", "uninstall", "nothing", "--yes").exit_code != 0
 
