@@ -11,6 +11,7 @@ from flask import g, render_template, request
 from sqlalchemy import event as sa_event
 from werkzeug.exceptions import HTTPException
 
+from core import routing
 from core.config import load_config
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from core.plugins import PluginRegistry
@@ -41,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> ThemedFlask:
         static_url_path="/static/core",
     )
     app.config.update(load_config(app.instance_path, config))
+    routing.install(app)
 
     registry = PluginRegistry()
     app.extensions["ementoring.plugins"] = registry
