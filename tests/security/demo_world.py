@@ -17,8 +17,12 @@ from PIL import Image
 
 from core.demo import PROGRAMME_TITLE
 from core.extensions import db
-from core.models import MentoringGroup, Programme, User
-from plugins.matching.models import Pairing
+from core.models import Activity, MentoringGroup, Programme, User
+from core.storage import save_bytes
+from plugins.entrepreneurship.models import EntrepreneurshipWorksheet
+from plugins.forum.models import Attachment, Discussion, Post
+from plugins.lessons.models import Chapter, JournalEntry
+from plugins.matching.models import Conversation, Pairing, Request, Round
 from tests.factories import login
 
 PASSWORD = "demo security passphrase 1"
@@ -83,15 +87,42 @@ def _files(app: Any, prog: Programme, users: dict[str, User]) -> None:
                            content_type="multipart/form-data",
                            data={"photo": (io.BytesIO(jpeg()), "me.jpg")})
         assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
-    pairing = db.session.scalar(db.select(Pairing).where(Pairing.programme_id == prog.id)
-                                .order_by(Pairing.id))
-    side = db.session.get(User, pairing.mentor_id)
-    client = app.test_client()
-    login(client, side, PASSWORD)
-    resp = client.post(f"/p/{prog.id}/matching/pairings/{pairing.id}/messages",
-                       content_type="multipart/form-data",
-                       data={"body": "My CV", "attachment": (io.BytesIO(DOCX), "cv.docx")})
-    assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
+    for pairing in db.session.scalars(db.select(Pairing).where(Pairing.programme_id == prog.id)):
+        client = app.test_client()
+        login(client, db.session.get(User, pairing.mentor_id), PASSWORD)
+        resp = client.post(f"/p/{prog.id}/matching/pairings/{pairing.id}/messages",
+                           content_type="multipart/form-data",
+                           data={"body": "My CV", "attachment": (io.BytesIO(DOCX), "cv.docx")})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
+
+
+def _rows(prog: Programme, users: dict[str, User]) -> None:
+    """Objects of each group's people the demo does not make for both groups: a
+    worksheet, a forum attachment, a journal entry, a mentoring request and a
+    conversation in the speed-mentoring round."""
+    schema = db.session.scalar(db.select(EntrepreneurshipWorksheet.schema).limit(1))
+    lesson = db.session.scalar(db.select(Chapter.activity_id).join(Activity).where(
+        Activity.programme_id == prog.id).limit(1))
+    round_id = db.session.scalar(db.select(Round.id).where(Round.programme_id == prog.id))
+    for name, mentor, mentee in (("Group A", "mentor1", "mentee1"),
+                                 ("Group B", "mentor2", "mentee3")):
+        group = db.session.scalar(db.select(MentoringGroup).where(
+            MentoringGroup.programme_id == prog.id, MentoringGroup.name == name))
+        mentee, mentor = users[mentee], users[mentor]
+        db.session.add(EntrepreneurshipWorksheet(programme_id=prog.id, group_id=group.id,
+                                                 mentee_id=mentee.id, schema=schema, data={}))
+        post = db.session.scalar(db.select(Post).join(Discussion).where(
+            Discussion.group_id == group.id).order_by(Post.id).limit(1))
+        sf = save_bytes(DOCX, "notes.docx", plugin="forum", programme=prog, user=mentee)
+        db.session.flush()
+        db.session.add(Attachment(post_id=post.id, stored_file_id=sf.id))
+        db.session.add(JournalEntry(user_id=mentee.id, activity_id=lesson, question_text="Why?",
+                                    answer_source="Because.", answer_html="<p>Because.</p>"))
+        db.session.add(Request(programme_id=prog.id, mentee_id=mentee.id, mentor_id=mentor.id,
+                               motivation="Please."))
+        db.session.add(Conversation(round_id=round_id, mentor_id=mentor.id,
+                                    starter_id=mentee.id))
+    db.session.commit()
 
 
 def build(app: Any, make: Any) -> DemoWorld:
@@ -111,6 +142,7 @@ def build(app: Any, make: Any) -> DemoWorld:
     world = DemoWorld(home=home, victim=victim, home_users=_users("demo.ementoring.test"),
                       victim_users=_users("victim.ementoring.test"),
                       outsider=make.user(name="Outsider"))
-    _files(app, victim, world.victim_users)
-    _files(app, home, world.home_users)
+    for prog, users in ((victim, world.victim_users), (home, world.home_users)):
+        _files(app, prog, users)
+        _rows(prog, users)
     return world
