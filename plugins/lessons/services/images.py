@@ -83,7 +83,7 @@ def store(activity: Any, name: str, stream: IO[bytes], user: Any = None) -> tupl
                                                    Image.name == name))
     replaced = None
     if row is None:
-        row = Image(activity_id=activity.id, name=name, file_id=stored.id)
+        row = Image(activity_id=activity.id, name=name, file=stored)
         db.session.add(row)
     else:
         replaced = row.file

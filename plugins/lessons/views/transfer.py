@@ -108,11 +108,13 @@ def import_lesson(programme_id: int):
     if not programme.sections:
         flash(_("Add a section first; lessons live inside sections."), "info")
         return redirect(url_for("course.new_section", programme_id=programme.id))
+    status = 200
     if form.validate_on_submit():
         upload = form.file.data
         section = db.session.get(Section, form.section_id.data)
         if upload is None or not getattr(upload, "filename", None):
             form.file.errors.append(_("Choose a zip file to upload."))
+            status = 400
         elif section is None or section.programme_id != programme.id:
             abort(404)
         else:
@@ -122,6 +124,7 @@ def import_lesson(programme_id: int):
                 activity = bundle.load(files, section, current_user)
             except (bundle.BundleError, storage.UploadError) as err:
                 form.file.errors.append(str(err))
+                status = getattr(err, "status", 400)
             else:
                 flash(_("The lesson “%(t)s” was imported.", t=activity.title), "success")
                 if ignored:
@@ -133,7 +136,7 @@ def import_lesson(programme_id: int):
                            cancel=url_for(".index", programme_id=programme.id),
                            intro=_("Upload a zip of a lesson folder: lesson.json, the pages "
                                    "as markdown files and an images folder. Lessons exported "
-                                   "from this site have this form."))
+                                   "from this site have this form.")), status
 
 
 @bp.route("/<int:activity_id>/translate", methods=["GET", "POST"])
