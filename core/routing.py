@@ -27,6 +27,18 @@ class BoundedIntConverter(IntegerConverter):
         return super().to_python(value)
 
 
+def db_int(value: str) -> int:
+    """An id from a query or form argument (``request.args.get(name, type=db_int)``):
+    a number outside the database's integer range raises ``ValueError``, which
+    Werkzeug turns into the default (None)."""
+    if len(value.strip().lstrip("-")) > len(str(DB_INT_MAX)):
+        raise ValueError(value)
+    number = int(value)
+    if not 0 <= number <= DB_INT_MAX:
+        raise ValueError(value)
+    return number
+
+
 def install(app: Any) -> None:
     """Make ``<int:...>`` bounded in every route the app and its plugins declare."""
     app.url_map.converters["int"] = BoundedIntConverter
