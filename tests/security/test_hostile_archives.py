@@ -108,15 +108,21 @@ def _store(app) -> set[str]:
     return {os.path.join(d, f) for d, _s, files in os.walk(root) for f in files}
 
 
-@pytest.mark.parametrize("case", list(HOSTILE))
-def test_hostile_archive_is_refused_and_leaves_nothing(app, world, make, login_as, case):
-    build, message = HOSTILE[case]
-    prog = world["programme"]
-    section = make.section(prog, "S")
+@pytest.fixture
+def upload(world, make, login_as):
+    """Post an archive to the import page as the programme's manager."""
+    section = make.section(world["programme"], "S")
     client = login_as(world["manager"])
+    url = f"/lessons/p/{world['programme'].id}/import"
+    return lambda archive: client.post(url, content_type="multipart/form-data", data={
+        "file": (io.BytesIO(archive), "l.zip"), "section_id": section.id})
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_hostile_archive_is_refused_and_leaves_nothing(app, upload, case):
+    build, message = HOSTILE[case]
     before = _store(app)
-    resp = client.post(f"/lessons/p/{prog.id}/import", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(build()), "l.zip"), "section_id": section.id})
+    resp = upload(build())
     text = resp.get_data(as_text=True)
     assert resp.status_code == 400, text[:300]
     assert message in text and 'name="file"' in text
@@ -125,12 +131,6 @@ def test_hostile_archive_is_refused_and_leaves_nothing(app, world, make, login_a
         assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0
 
 
-def test_a_good_archive_still_imports(app, world, make, login_as):
-    prog = world["programme"]
-    section = make.section(prog, "S")
-    client = login_as(world["manager"])
-    resp = client.post(f"/lessons/p/{prog.id}/import", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(_zip(_lesson(**{"images/a.png": _png()}))),
-                                      "l.zip"), "section_id": section.id})
-    assert resp.status_code == 302
+def test_a_good_archive_still_imports(app, upload):
+    assert upload(_zip(_lesson(**{"images/a.png": _png()}))).status_code == 302
     assert db.session.scalar(db.select(db.func.count(Image.id))) == 1
