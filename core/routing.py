@@ -27,15 +27,16 @@ class BoundedIntConverter(IntegerConverter):
         return super().to_python(value)
 
 
-def db_int(value: str) -> int:
-    """An id from a query or form argument (``request.args.get(name, type=db_int)``):
-    a number outside the database's integer range raises ``ValueError``, which
-    Werkzeug turns into the default (None)."""
-    if len(value.strip().lstrip("-")) > len(str(DB_INT_MAX)):
-        raise ValueError(value)
-    number = int(value)
+def db_int(value: Any) -> int:
+    """An id from a query or form argument (``request.args.get(name, type=db_int)``)
+    or a socket message: anything but a number in the database's integer range
+    raises ``ValueError`` (which Werkzeug turns into the argument's default)."""
+    text = str(value).strip()
+    if value is None or len(text.lstrip("-")) > len(str(DB_INT_MAX)):
+        raise ValueError(text)
+    number = int(text)
     if not 0 <= number <= DB_INT_MAX:
-        raise ValueError(value)
+        raise ValueError(text)
     return number
 
 

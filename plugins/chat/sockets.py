@@ -30,6 +30,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
 
 from core.extensions import db, socketio
+from core.routing import db_int
 from plugins.chat import live
 from plugins.chat.live import NAMESPACE, broadcast, status
 from plugins.chat.presence import presence
@@ -61,7 +62,7 @@ def _refusal(code: str, message: str) -> dict[str, Any]:
 
 def _int(value: Any) -> int | None:
     try:
-        return int(value)
+        return db_int(value)
     except (TypeError, ValueError):
         return None
 
