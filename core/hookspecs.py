@@ -65,26 +65,15 @@ def register_cli():
 
 
 @hookspec
-def register_event_labels():
-    """Return ``{event_name: label}`` with translated phrases for the plugin's events
-    ("posted in a forum"), shown in "what is new" lists.
+def register_events():
+    """Return a list of ``core.declarations.EventType``: the events the plugin
+    emits, each with the keys its ``data`` may hold and a translated phrase
+    ("posted in a forum") shown in "what is new" lists.
 
-    Only labelled events appear there; a label of None keeps a private event
-    (a private message, say) out of every list while it still counts as activity."""
-
-
-@hookspec
-def register_translations():
-    """Return the path of the plugin's ``translations`` folder (gettext catalogs)."""
-
-
-@hookspec
-def register_migrations():
-    """Return the path of the folder holding the plugin's Alembic revisions.
-
-    The plugin's revisions form a branch labelled with the plugin name that
-    depends on the core's revision.
-    """
+    ``core.events.emit`` refuses a name nobody declared and data keys the
+    declaration does not list. Only labelled events appear in "what is new"; a
+    label of None keeps a private event (a private message, say) out of every
+    list while it still counts as activity. An event name is declared once."""
 
 
 # --- programme-scoped declarations ------------------------------------------
@@ -96,9 +85,12 @@ def nav_items(programme, user):
 
 
 @hookspec
-def dashboard_widgets(programme, user):
-    """Return ``Widget`` blocks for the user's dashboard in this programme
-    (programme-scoped)."""
+def dashboard_widgets(programmes, user):
+    """Return ``Widget`` blocks for the user's dashboard for all of ``programmes`` at
+    once: the user's programmes in which the plugin is enabled (programme-scoped).
+    Each widget names its programme (``Widget.programme``). Read what the widgets
+    show for every programme together, so that the dashboard's statements do not
+    grow with the number of programmes."""
 
 
 @hookspec
@@ -109,12 +101,6 @@ def file_actions(stored_file, user):
     Pages call it only for files they show, which ``user`` may therefore read; an
     action that copies or moves the file still checks ``core.files.can_read_file``
     when it runs."""
-
-
-@hookspec
-def group_missing_items(group):
-    """Return a list of short texts naming what the group still lacks, such as
-    missing mandatory documents (programme-scoped)."""
 
 
 @hookspec
@@ -171,12 +157,15 @@ def slot_group_page(group, user):
 def on_event(event):
     """React to a domain event (``core.events.DomainEvent``) after its
     transaction committed. Programme-scoped when the event names a programme.
-    Exceptions are logged and do not reach the user.
+    Each plugin's implementation is called on its own: an exception is logged
+    with the plugin's name, never reaches the user and does not stop the other
+    plugins. Returns nothing.
 
-    The core emits ``activity_created``, ``activity_deleted`` (``object_id`` is
-    the activity, ``data`` holds its plugin and type), ``group_created``,
-    ``group_deleted`` (``object_id`` is the group), ``group_member_added`` and
-    ``group_member_removed``, and the session events of ``core.sessions``."""
+    Events are declared by ``register_events``; the core's include
+    ``activity_created``, ``activity_deleted`` (``object_id`` is the activity,
+    ``data`` holds its plugin and type), ``group_created``, ``group_deleted``
+    (``object_id`` is the group), ``group_member_added``,
+    ``group_member_removed`` and the session events of ``core.sessions``."""
 
 
 # --- privacy and demo ----------------------------------------------------------

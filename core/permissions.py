@@ -20,8 +20,6 @@ from core.declarations import Capability
 from core.extensions import db
 from core.plugins import registry
 
-SCOPES = ("user", "site", "programme", "group")
-
 
 def capability(name: str) -> Capability:
     """Return the declared capability; an undeclared name is a programming error."""

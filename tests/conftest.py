@@ -13,10 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 
-from core import create_app, pagecache
+from core import create_app
 from core.extensions import db
 from tests.browser.fixtures import browser, page  # noqa: F401  (shared by every test package)
 from tests.factories import Factory, login
@@ -28,6 +30,38 @@ TEST_SECRET = "test-secret-key-not-for-production"
 # rate-limit counters of this run apart from any other run sharing the same Redis;
 # servers started by the tests inherit it
 os.environ["RATELIMIT_KEY_PREFIX"] = f"test-{os.getpid()}-{time.time_ns()}"
+
+
+def _worker_services() -> None:
+    """Give each pytest-xdist worker its own PostgreSQL database and Redis database.
+
+    Workers run at the same time; sharing one database (emptied after every test)
+    or one Socket.IO channel would let one worker's test see another's rows and
+    messages. ``gw0`` keeps the configured names with a suffix: ``test`` becomes
+    ``test_gw0``, Redis ``/0`` becomes ``/8``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    n = int(worker.removeprefix("gw"))
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        base = make_url(url)
+        name = f"{base.database}_{worker}"
+        admin = base.set(drivername="postgresql", database="postgres")
+        with psycopg.connect(admin.render_as_string(hide_password=False),
+                             autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                            (name,)).fetchone() is None:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = base.set(database=name).render_as_string(
+            hide_password=False)
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        head, _, _db = redis_url.rpartition("/")
+        os.environ["REDIS_URL"] = f"{head}/{8 + n}"
+
+
+_worker_services()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -82,7 +116,6 @@ def app(tmp_root: Path):
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
         db.create_all()
-        pagecache.ensure_counter()
     yield application
 
 
@@ -114,7 +147,6 @@ def empty_database() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
-    pagecache.ensure_counter()
 
 
 @pytest.fixture(autouse=True)
@@ -168,10 +200,8 @@ class QueryCounter:
 
 @contextmanager
 def count_queries() -> Iterator[QueryCounter]:
-    """Count SQL statements issued inside the block, with nothing kept from earlier
-    requests in ``VersionedFacts``: the count is then the same whatever ran before."""
+    """Count SQL statements issued inside the block."""
     counter = QueryCounter()
-    pagecache.forget_facts()
 
     def _before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
         if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
@@ -248,7 +278,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_port(port: int, timeout: float = 20.0) -> None:
+def wait_for_port(port: int, timeout: float = 60.0) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         with socket.socket() as s:

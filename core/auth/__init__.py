@@ -13,38 +13,35 @@ _STATEMENTS: dict[bool, Any] = {}
 
 
 def _user_statement() -> Any:
-    """The user row, their roles and groups, and (once the table exists) the page
-    cache's counter: what every logged-in request needs, in one statement."""
-    from sqlalchemy import bindparam, null
+    """The user row, their roles and groups, and the plugins programmes disabled:
+    what every logged-in request needs, in one statement."""
+    from sqlalchemy import bindparam
 
-    from core import pagecache
     from core.models import User
     from core.permissions import access_columns
+    from core.plugins import disabled_column
 
-    version = pagecache.version_column()
-    ready = version is not None
-    if ready not in _STATEMENTS:
+    if "user" not in _STATEMENTS:
         roles, groups = access_columns()
-        _STATEMENTS[ready] = db.select(User, roles, groups,
-                                       version if ready else null()).where(
+        _STATEMENTS["user"] = db.select(User, roles, groups, disabled_column()).where(
             User.id == bindparam("uid"))
-    return _STATEMENTS[ready]
+    return _STATEMENTS["user"]
 
 
 def load_user(user_id: int, token: str) -> Any:
     """The active user with this id and session token, or None. Their roles, groups
-    and the page cache's counter come with the row and fill the request's caches."""
-    from core import pagecache
+    and the disabled plugins come with the row and fill the request's caches."""
     from core.permissions import remember_access
+    from core.plugins import remember_disabled
 
     row = db.session.execute(_user_statement(), {"uid": user_id}).first()
     if row is None:
         return None
-    user, roles, groups, version = row
+    user, roles, groups, disabled = row
     if not user.is_active or user.session_token != token:
         return None
     remember_access(user.id, roles, groups)
-    pagecache.remember_version(version)
+    remember_disabled(disabled)
     return user
 
 

@@ -75,18 +75,6 @@ def register_cli():
 
 
 @hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
-
-
-@hookimpl
 def nav_items(programme, user):
     """The training course; every participant's progress for managers; shared journals
     for mentors."""
@@ -106,11 +94,12 @@ def nav_items(programme, user):
 
 
 @hookimpl
-def dashboard_widgets(programme, user):
-    """Progress bars for the user's own track and its lessons, then the other tracks."""
+def dashboard_widgets(programmes, user):
+    """Progress bars for the user's own track and its lessons, then the other tracks,
+    in each programme."""
     from plugins.lessons.services.widgets import dashboard
 
-    return dashboard(programme, user)
+    return dashboard(programmes, user)
 
 
 @hookimpl

@@ -1,14 +1,16 @@
-"""The figures of the monitoring dashboard, built from the event log with a
-constant number of queries whatever the number of groups or events."""
+"""The figures of the monitoring dashboard, with a constant number of queries
+whatever the number of groups or events: session figures and missing documents
+from the ``group_summary`` hook, diaries and last activity from the event log."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
@@ -28,27 +30,32 @@ class GroupFigures:
     mentees: list[str]
     sessions_planned: int = 0
     sessions_held: int = 0
-    attendance_present: int = 0
-    attendance_expected: int = 0
+    attendance_rate: float | None = None  # share of expected attendances, None before any
     diaries: int = 0
     missing_documents: list[str] = field(default_factory=list)
     last_activity: datetime | None = None
     scores: dict[int, float | None] = field(default_factory=dict)  # point id -> mean
     score_counts: dict[int, int] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)
-    corrected_attendance: float | None = None
 
-    @property
-    def attendance_rate(self) -> float | None:
-        """Share of expected attendances that happened, or None before any session.
 
-        Taken from the session records when a plugin reports them (they follow
-        later corrections), else from the ``session_held`` events."""
-        if self.corrected_attendance is not None:
-            return round(float(self.corrected_attendance), 3)
-        if not self.attendance_expected:
-            return None
-        return round(self.attendance_present / self.attendance_expected, 3)
+def _count(name: str) -> Any:
+    """Events called ``name`` of the outer group, counted on the (group, name) index."""
+    return (db.select(func.count(Event.id))
+            .where(Event.group_id == MentoringGroup.id, Event.name == name)
+            .scalar_subquery())
+
+
+@cache
+def _per_group_statement() -> Any:
+    """Per group (``ids``): diaries submitted and the latest event. Each figure is read
+    per group from an index on the event log, so the cost grows with the number of
+    groups, not with the events of the programme (sessions come from
+    ``group_summary``)."""
+    last = (db.select(func.max(Event.created_at))
+            .where(Event.group_id == MentoringGroup.id).scalar_subquery())
+    return (db.select(MentoringGroup.id, _count("diary_submitted"), last)
+            .where(MentoringGroup.id.in_(bindparam("ids", expanding=True))))
 
 
 def dashboard(programme: Any, group_ids: frozenset[int] | None, *,
@@ -78,31 +85,11 @@ def dashboard(programme: Any, group_ids: frozenset[int] | None, *,
             if m.role == "mentee":
                 mentee_group[m.user_id] = g.id
 
-    counts = db.session.execute(
-        db.select(Event.group_id, Event.name, func.count(Event.id), func.max(Event.created_at))
-        .where(Event.programme_id == programme.id, Event.group_id.in_(ids))
-        .group_by(Event.group_id, Event.name)
-    ).all()
-    for gid, name, n, last in counts:
+    for gid, diaries, last in db.session.execute(
+            _per_group_statement(), {"ids": ids}).all():
         f = figures[gid]
-        if name == "session_planned":
-            f.sessions_planned = n
-        elif name == "session_held":
-            f.sessions_held = n
-        elif name == "diary_submitted":
-            f.diaries = n
-        if last and (f.last_activity is None or last > f.last_activity):
-            f.last_activity = last
-
-    held = db.session.execute(
-        db.select(Event.group_id, Event.data)
-        .where(Event.programme_id == programme.id, Event.group_id.in_(ids),
-               Event.name == "session_held")
-    ).all()
-    for gid, data in held:
-        data = data or {}
-        figures[gid].attendance_present += int(data.get("present", 0) or 0)
-        figures[gid].attendance_expected += int(data.get("expected", 0) or 0)
+        f.diaries = diaries
+        f.last_activity = last
 
     points = db.session.execute(
         db.select(SurveyPoint).where(SurveyPoint.programme_id == programme.id)
@@ -137,8 +124,10 @@ def dashboard(programme: Any, group_ids: frozenset[int] | None, *,
                 merged[gid].update(values)
         for gid, values in merged.items():
             if gid in figures:
-                figures[gid].missing_documents = list(values.get("missing_documents", []))
-                if values.get("attendance_rate") is not None:
-                    # attendance corrected after the session was held
-                    figures[gid].corrected_attendance = values["attendance_rate"]
+                f = figures[gid]
+                f.missing_documents = list(values.get("missing_documents", []))
+                f.sessions_planned = values.get("sessions_planned", 0)
+                f.sessions_held = values.get("sessions_held", 0)
+                rate = values.get("attendance_rate")
+                f.attendance_rate = round(float(rate), 3) if rate is not None else None
     return points, [figures[g.id] for g in groups]

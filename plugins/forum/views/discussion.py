@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.extensions import db
-from core.pagecache import cached_page
 from core.permissions import capability_required
 from core.storage import UploadError
 from core.text import quote
@@ -41,7 +40,6 @@ def _parent(activity, discussion, raw) -> Post | None:  # noqa: ANN001
 
 @bp.route("/<int:activity_id>/d/<int:discussion_id>")
 @capability_required("forum.view")
-@cached_page
 def discussion(activity_id: int, discussion_id: int):
     """The posts of a discussion, a reply form and the moderators' buttons."""
     activity = forum_or_404(activity_id)
@@ -92,6 +90,7 @@ def reply(activity_id: int, discussion_id: int):
     if not can_reply(activity, disc):
         abort(404)
     form = ReplyForm()
+    status = 200
     parent = _parent(activity, disc, request.args.get("quote") or form.parent.data)
     if request.method == "GET" and parent is not None and parent.deleted_at is None:
         author = parent.author.name if parent.author else _("deleted user")
@@ -106,11 +105,12 @@ def reply(activity_id: int, discussion_id: int):
                                  form.attachments.data, current_user)
         except (UploadError, posting.SaveFailed) as err:
             form.attachments.errors = [*form.attachments.errors, str(err)]
+            status = getattr(err, "status", status)  # 413, 429, 507 for a refused file
         else:
             flash(_("Your reply has been posted."), "success")
             return redirect(url_for(".post_link", activity_id=activity.id, post_id=post.id))
     return render_form("forum/reply_form.html", activity, form, discussion=disc,
-                       parent=parent, may_attach=can_attach(activity, disc.group_id))
+                       parent=parent, may_attach=can_attach(activity, disc.group_id)), status
 
 
 @bp.route("/<int:activity_id>/d/<int:discussion_id>/<any(pin, lock):flag>", methods=["POST"])

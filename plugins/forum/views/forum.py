@@ -9,7 +9,6 @@ from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
 from core.extensions import db
-from core.pagecache import cached_page
 from core.permissions import capability_required
 from core.storage import UploadError
 from core.text import render_markdown
@@ -37,7 +36,6 @@ def _group_arg(group) -> dict:  # noqa: ANN001
 
 @bp.route("/<int:activity_id>")
 @capability_required("forum.view")
-@cached_page
 def view(activity_id: int):
     """The forum's discussions (in the group space being viewed)."""
     activity = forum_or_404(activity_id)
@@ -66,6 +64,7 @@ def new_discussion(activity_id: int):
     if (activity.separate and group is None) or not can_start(activity, group_id):
         abort(404)
     form = DiscussionForm()
+    status = 200
     if form.validate_on_submit() and not form.preview_requested:
         try:
             discussion = posting.start_discussion(activity, group_id, form.title.data,
@@ -73,12 +72,13 @@ def new_discussion(activity_id: int):
                                                   current_user)
         except (UploadError, posting.SaveFailed) as err:
             form.attachments.errors = [*form.attachments.errors, str(err)]
+            status = getattr(err, "status", status)  # 413, 429, 507 for a refused file
         else:
             flash(_("Your discussion has been posted."), "success")
             return redirect(url_for(".discussion", activity_id=activity.id,
                                     discussion_id=discussion.id))
     return render_form("forum/discussion_form.html", activity, form, group=group,
-                       group_arg=_group_arg(group), **forum_context(activity, group_id))
+                       group_arg=_group_arg(group), **forum_context(activity, group_id)), status
 
 
 @bp.route("/<int:activity_id>/search")

@@ -23,18 +23,11 @@ TRACK_LABELS = {
     "mentee": _l("Track for mentees"),
     "all": _l("For everyone"),
 }
-LANGUAGE_NAMES = {"en": "English", "cs": "Čeština", "fi": "Suomi", "nl": "Nederlands",
-                  "bg": "Български"}
 
 
 def track_label(track: str) -> str:
     """The translated name of a track."""
     return str(TRACK_LABELS.get(track, track))
-
-
-def language_name(code: str) -> str:
-    """A language's name in that language (as language pickers show it)."""
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def track_order(role: str | None) -> list[str]:
@@ -128,7 +121,8 @@ def _catalogue_statement(include_hidden: bool) -> Any:
         .join(Section, Section.id == Activity.section_id)
         .join(Programme, Programme.id == Activity.programme_id)
         .outerjoin(Lesson, Lesson.activity_id == Activity.id)
-        .where(Activity.programme_id == bindparam("pid"), Activity.type == TYPE)
+        .where(Activity.programme_id.in_(bindparam("pids", expanding=True)),
+               Activity.type == TYPE)
         .order_by(Section.position, Activity.position, Activity.id)
     )
     if not include_hidden:
@@ -138,13 +132,20 @@ def _catalogue_statement(include_hidden: bool) -> Any:
 
 def catalogue(programme_id: int, include_hidden: bool = False) -> list[Item]:
     """The programme's lessons in course order (one query)."""
-    items = []
-    rows = db.session.execute(_catalogue_statement(include_hidden), {"pid": programme_id})
+    return catalogues([programme_id], include_hidden)[programme_id]
+
+
+def catalogues(programme_ids: Iterable[int], include_hidden: bool = False
+               ) -> dict[int, list[Item]]:
+    """The lessons of each programme in course order (one query for all)."""
+    items: dict[int, list[Item]] = {pid: [] for pid in programme_ids}
+    rows = db.session.execute(_catalogue_statement(include_hidden),
+                              {"pids": list(items) or [-1]})
     for activity, lesson, language in rows:
         if lesson is None:
             lesson = Lesson(activity_id=activity.id, key=f"lesson-{activity.id}", track="all",
                             language=language or "en")
-        items.append(Item(activity, lesson))
+        items[activity.programme_id].append(Item(activity, lesson))
     return items
 
 
