@@ -12,7 +12,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from core import plugin_migrations
+from core import plugin_migrations, routing
 from core.config import load_config
 from core.errorpage import forget_failed_transaction, static_error_page
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> ThemedFlask:
         static_url_path="/static/core",
     )
     app.config.update(load_config(app.instance_path, config))
+    routing.install(app)
     app.request_class = UploadRequest  # a full temporary disk answers 507, not 500
 
     registry = PluginRegistry()

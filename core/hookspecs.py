@@ -96,7 +96,11 @@ def dashboard_widgets(programmes, user):
 @hookspec
 def file_actions(stored_file, user):
     """Return ``FileAction`` items offered next to a stored file shown to ``user``
-    (programme-scoped, by the file's programme)."""
+    (programme-scoped, by the file's programme).
+
+    Pages call it only for files they show, which ``user`` may therefore read; an
+    action that copies or moves the file still checks ``core.files.can_read_file``
+    when it runs."""
 
 
 @hookspec
@@ -108,6 +112,23 @@ def group_summary(groups):
     Known keys: ``missing_documents`` (list of short texts naming mandatory
     documents the group still lacks), ``sessions_planned``, ``sessions_held``
     and ``attendance_rate`` (0–1 or None)."""
+
+
+# --- access to stored objects ---------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def can_read_file(user, stored_file):
+    """Return True when ``user`` may read ``stored_file`` (a ``core.models.StoredFile``
+    whose ``plugin`` column names this plugin), False when not, None when the file is
+    not this plugin's.
+
+    The core asks only the plugin named in ``stored_file.plugin`` (first result
+    wins) and only when that plugin is enabled in the file's programme; when no
+    owner answers, the answer is no. Every operation that takes the id of a file
+    stored by another plugin (filing a forum attachment into a folder, say) asks
+    ``core.files.can_read_file`` first. The answer must agree with the page that
+    serves the file: whoever may download it, and no one else."""
 
 
 # --- page slots ---------------------------------------------------------------

@@ -192,6 +192,12 @@ class PluginRegistry:
         pid = getattr(programme, "id", programme)
         return _Relay(self, self.disabled_in(pid))
 
+    def owner_hooks(self, plugin: str) -> _Relay:
+        """A hook relay that calls only ``plugin``'s implementations (for questions
+        only the owner of an object may answer)."""
+        others = frozenset(n for n, _ in self.pm.list_name_plugin() if n != plugin)
+        return _Relay(self, others)
+
     def _subset(self, hook_name: str, disabled: frozenset[str]) -> Any:
         key = (hook_name, disabled)
         if key not in self._relays:

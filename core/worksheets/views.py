@@ -21,6 +21,7 @@ from core.events import emit
 from core.extensions import db
 from core.models import MentoringGroup, utcnow
 from core.permissions import can, capability_required, public
+from core.routing import db_int
 from core.sessions import services as sessions
 from core.text import render_markdown
 from core.views.helpers import get_or_404
@@ -152,8 +153,8 @@ def worksheet_blueprint(import_name: str, plugin: str, schemas: list[Schema], mo
         group = get_or_404(MentoringGroup, group_id)
         schema = by_key.get(key) or abort(404)
         session = None
-        if request.args.get("session", type=int):
-            session = sessions.session_or_404(group.id, request.args.get("session", type=int))
+        if request.args.get("session", type=db_int):
+            session = sessions.session_or_404(group.id, request.args.get("session", type=db_int))
             existing = db.session.execute(
                 db.select(model).where(model.session_id == session.id,
                                        model.schema == schema.name,

@@ -12,6 +12,7 @@ from core.activities import activity_or_404, check_group_access
 from core.extensions import db
 from core.models import Activity, MentoringGroup
 from core.permissions import can
+from core.routing import db_int
 
 ACTIVITY_TYPE = "chat.room"
 
@@ -58,8 +59,8 @@ def resolve(activity_id: Any, group_id: Any, capability: str) -> Room | None:
     may not use ``capability`` there (hidden or disabled activity, a group that is
     not theirs, a shared activity asked for with a group…)."""
     try:
-        activity_id = int(activity_id)
-        group_id = None if group_id in (None, "") else int(group_id)
+        activity_id = db_int(activity_id)
+        group_id = None if group_id in (None, "") else db_int(group_id)
     except (TypeError, ValueError):
         return None
     try:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from core.events import emit
 from core.extensions import db
 from core.models import utcnow
+from core.routing import db_int
 from plugins.chat import throttle
 from plugins.chat.models import ChatMessage
 from plugins.chat.rooms import Room
@@ -93,7 +94,7 @@ def remove_message(room: Room, message_id: Any, user: Any) -> ChatMessage | None
     """Mark a message of ``room`` as removed by ``user`` (kept for the record);
     None when there is no such message in the room."""
     try:
-        message = db.session.get(ChatMessage, int(message_id))
+        message = db.session.get(ChatMessage, db_int(message_id))
     except (TypeError, ValueError):
         return None
     if message is None or message.room != room.key:

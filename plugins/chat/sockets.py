@@ -34,6 +34,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_r
 
 from core.errorpage import forget_failed_transaction
 from core.extensions import db, socketio
+from core.routing import db_int
 from plugins.chat import live
 from plugins.chat.live import NAMESPACE, broadcast, status
 from plugins.chat.presence import presence
@@ -75,7 +76,7 @@ def _refusal(code: str, message: str) -> dict[str, Any]:
 
 def _int(value: Any) -> int | None:
     try:
-        return int(value)
+        return db_int(value)
     except (TypeError, ValueError):
         return None
 

@@ -14,6 +14,7 @@ from core.activities import activity_or_404, current_group, groups_for
 from core.extensions import db
 from core.models import Activity
 from core.permissions import capability_required
+from core.routing import db_int
 from core.views.forms import ConfirmForm
 from plugins.chat import services
 from plugins.chat.blueprint import bp
@@ -60,7 +61,7 @@ def _client_texts() -> dict[str, str]:
 
 def _render_room(activity: Activity, room: Room | None, form: MessageForm | None = None,
                  error: str | None = None, code: int = 200) -> Any:
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=db_int)
     messages, more = services.history(room, before) if room else ([], False)
     if form is None:
         form = MessageForm(client_id=new_client_id())

@@ -134,6 +134,16 @@ def file_actions(stored_file, user):
 
 
 @hookimpl
+def can_read_file(user, stored_file):
+    """Versions: who may see the group's folder; templates: who may open the library."""
+    if stored_file.plugin != "documents":
+        return None
+    from plugins.documents.services.access import may_read_file
+
+    return may_read_file(user, stored_file)
+
+
+@hookimpl
 def group_summary(groups):
     """Mandatory, complete and missing document counts per group."""
     from plugins.documents.services.checklist import summary

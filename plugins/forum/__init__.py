@@ -125,6 +125,16 @@ def on_event(event):
 
 
 @hookimpl
+def can_read_file(user, stored_file):
+    """Attachments: whoever may see the post they are attached to."""
+    if stored_file.plugin != "forum":
+        return None
+    from plugins.forum.access import may_read_file
+
+    return may_read_file(user, stored_file)
+
+
+@hookimpl
 def export_user_data(user):
     """The user's discussions, posts, edits, subscriptions and attached files."""
     from plugins.forum.services.privacy import export

@@ -15,7 +15,7 @@ from core.extensions import db
 from core.models import Activity, utcnow
 from core.permissions import can
 from core.plugins import setting
-from plugins.forum.models import Discussion, Post
+from plugins.forum.models import Attachment, Discussion, Post
 
 GENERAL = "forum"
 ANNOUNCEMENTS = "forum.announcements"
@@ -76,6 +76,31 @@ def post_or_404(activity: Activity, post_id: int) -> Post:
         abort(404)
     discussion_or_404(activity, post.discussion_id)
     return post
+
+
+def may_read_file(user: Any, stored_file: Any) -> bool:
+    """Whether ``user`` may download ``stored_file`` as a post's attachment: they may
+    open the forum and see the discussion and the post (deleted ones: moderators)."""
+    row = db.session.execute(
+        db.select(Post, Discussion, Activity)
+        .join(Attachment, Attachment.post_id == Post.id)
+        .join(Discussion, Discussion.id == Post.discussion_id)
+        .join(Activity, Activity.id == Discussion.activity_id)
+        .where(Attachment.stored_file_id == stored_file.id).limit(1)
+    ).first()
+    if row is None:
+        return False
+    post, discussion, activity = row
+    pid = activity.programme_id
+    if activity.type not in TYPES or not can(user, "forum.view", pid):
+        return False
+    if not activity.visible and not can(user, "core.manage_course", pid):
+        return False
+    if not may_enter(activity, discussion.group_id, user):
+        return False
+    if post.deleted_at is not None or discussion.deleted_at is not None:
+        return can(user, "forum.moderate", pid, discussion.group_id, as_reader=True)
+    return True
 
 
 def can_moderate(activity: Activity, group_id: int | None) -> bool:

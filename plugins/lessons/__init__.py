@@ -133,6 +133,16 @@ def on_event(event):
 
 
 @hookimpl
+def can_read_file(user, stored_file):
+    """Images: whoever may read the lesson they belong to."""
+    if stored_file.plugin != "lessons":
+        return None
+    from plugins.lessons.services.images import may_read_file
+
+    return may_read_file(user, stored_file)
+
+
+@hookimpl
 def export_user_data(user):
     """The pages the user read and their journal."""
     from plugins.lessons.services.privacy import export

@@ -155,6 +155,17 @@ def on_event(event):
 
 
 @hookimpl
+def can_read_file(user, stored_file):
+    """Photos: who may see them in the directory; pairing files: its two sides and
+    managers."""
+    if stored_file.plugin != "matching":
+        return None
+    from plugins.matching.services.access import may_read_file
+
+    return may_read_file(user, stored_file)
+
+
+@hookimpl
 def export_user_data(user):
     """Profiles, offers, requests, pairings and everything the person wrote."""
     from plugins.matching.services.privacy import export

@@ -109,6 +109,16 @@ def on_event(event):
 
 
 @hookimpl
+def can_read_file(user, stored_file):
+    """Attachments: the participants of the conversation."""
+    if stored_file.plugin != "messages":
+        return None
+    from plugins.messages.services.conversations import may_read_file
+
+    return may_read_file(user, stored_file)
+
+
+@hookimpl
 def export_user_data(user):
     """The user's messages, broadcasts, settings, blocks and reports, with attachments."""
     from plugins.messages.privacy import export

@@ -69,7 +69,8 @@ def block(programme_id: int, user_id: int):
 @bp.route("/p/<int:programme_id>/unblock/<int:user_id>", methods=["POST"])
 @capability_required("messages.use")
 def unblock(programme_id: int, user_id: int):
-    """Lift a block."""
+    """Lift a block on a member of the programme."""
+    _member_or_404(programme_id, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if svc.unblock(current_user, user_id):

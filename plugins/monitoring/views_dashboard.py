@@ -9,7 +9,7 @@ from flask_login import current_user
 from core.events import emit
 from core.extensions import db
 from core.models import GroupMember, MentoringGroup, Programme, User
-from core.permissions import can, capability_required, public, visible_group_ids
+from core.permissions import can, capability_required, public, role_in, visible_group_ids
 from core.views.forms import ConfirmForm
 from core.views.helpers import get_or_404
 from plugins.monitoring import charts, exports
@@ -110,6 +110,8 @@ def _sessions_of(mentee: User, programme: Programme) -> list[dict]:
 def issue_certificate(programme_id: int, user_id: int):
     programme = get_or_404(Programme, programme_id)
     mentee = get_or_404(User, user_id)
+    if role_in(mentee, programme.id) != "mentee":
+        abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     outcome = db.session.scalar(db.select(Outcome).where(

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from core.declarations import FileAction
 from core.events import emit
 from core.extensions import db
+from core.files import can_read_file
 from core.models import GroupMember, MentoringGroup
 from core.permissions import can
 from core.storage import read_bytes
@@ -142,11 +143,13 @@ def file_into(activity: Any, group: Any, stored_file: Any, user: Any) -> tuple[D
     """Copy ``stored_file`` into a new document of the group's folder.
 
     Returns the document and whether it is new (False when a copy was filed
-    before). Raises ``FilingRefused`` for files from another programme, files of
-    this plugin and files whose uploader is not in the group, and
-    ``UploadError`` when the copy breaks a limit.
+    before). Raises ``FilingRefused`` for files ``user`` may not read, files from
+    another programme, files of this plugin and files whose uploader is not in
+    the group, and ``UploadError`` when the copy breaks a limit.
     """
     if stored_file.programme_id != activity.programme_id or stored_file.plugin == PLUGIN:
+        raise FilingRefused
+    if not can_read_file(user, stored_file):
         raise FilingRefused
     if stored_file.uploaded_by_id != user.id:
         member = db.session.get(GroupMember, (group.id, stored_file.uploaded_by_id or 0))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -151,11 +152,34 @@ def read_folder(folder: Path) -> Files:
     return files
 
 
+# what reading a hostile archive raises: bad CRC or headers, truncated or corrupt
+# streams, unsupported compression, encryption
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+               OSError, ValueError)
+
+
+def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One file of the archive, checked against its declared size and CRC."""
+    if info.flag_bits & 0x1:
+        raise BundleError(_("The file %(path)s in the zip archive is encrypted.",
+                            path=info.filename))
+    try:
+        data = zf.read(info)
+    except _UNREADABLE:
+        data = None
+    if data is None or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise BundleError(_("The zip archive is damaged: %(path)s could not be read.",
+                            path=info.filename))
+    return data
+
+
 def read_zip(stream: Any) -> Files:
-    """The files of a zipped lesson folder; a single top folder is stripped."""
+    """The files of a zipped lesson folder; a single top folder is stripped.
+
+    Encrypted, damaged or lying entries raise ``BundleError``."""
     try:
         zf = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError):
+    except _UNREADABLE:
         raise BundleError(_("The file is not a zip archive.")) from None
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -165,7 +189,7 @@ def read_zip(stream: Any) -> Files:
         for info in infos:
             rel = _safe(info.filename)
             if rel is not None:
-                files[rel] = zf.read(info)
+                files[rel] = _member(zf, info)
     if MANIFEST not in files:
         tops = {rel.split("/", 1)[0] for rel in files}
         if len(tops) == 1 and all("/" in rel for rel in files):

@@ -13,6 +13,8 @@ from sqlalchemy.orm import joinedload
 
 from core import storage
 from core.extensions import db
+from core.models import Activity
+from core.permissions import can
 from core.text import render_markdown
 from plugins.lessons.models import Image
 
@@ -83,10 +85,21 @@ def store(activity: Any, name: str, stream: IO[bytes], user: Any = None, *,
                                                    Image.name == name))
     replaced = None
     if row is None:
-        row = Image(activity_id=activity.id, name=name, file_id=stored.id)
+        row = Image(activity_id=activity.id, name=name, file=stored)
         db.session.add(row)
     else:
         replaced = row.file
         row.file_id = stored.id
         row.file = stored
     return row, replaced
+
+
+def may_read_file(user: Any, stored_file: Any) -> bool:
+    """Whether ``user`` may see ``stored_file`` as a lesson's image: they may read
+    lessons in its programme and the lesson is visible to them."""
+    activity = db.session.scalar(
+        db.select(Activity).join(Image, Image.activity_id == Activity.id)
+        .where(Image.file_id == stored_file.id).limit(1))
+    if activity is None or not can(user, "lessons.read", activity.programme_id):
+        return False
+    return activity.visible or can(user, "core.manage_course", activity.programme_id)

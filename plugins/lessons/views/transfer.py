@@ -115,6 +115,7 @@ def import_lesson(programme_id: int):
         section = db.session.get(Section, form.section_id.data)
         if upload is None or not getattr(upload, "filename", None):
             form.file.errors.append(_("Choose a zip file to upload."))
+            status = 400
         elif section is None or section.programme_id != programme.id:
             abort(404)
         else:

@@ -12,6 +12,7 @@ from core.activities import activity_or_404
 from core.extensions import db
 from core.models.base import utcnow
 from core.permissions import can, capability_required
+from core.routing import db_int
 from core.text import render_markdown
 from core.views.helpers import paginate
 from plugins.matching.forms import PostForm, round_form
@@ -119,7 +120,7 @@ def round_post(activity_id: int):
     activity, rnd = _round(activity_id)
     rnd = _open_or_403(rnd)
     form = PostForm()
-    parent_id = request.form.get("parent", type=int)
+    parent_id = request.form.get("parent", type=db_int)
     if parent_id is not None:
         parent = db.session.get(RoundPost, parent_id)
         if parent is None or parent.round_id != rnd.id:

@@ -13,6 +13,7 @@ from core import storage
 from core.events import emit
 from core.extensions import db
 from core.models import Membership, Programme, User, utcnow
+from core.permissions import can
 from core.text import render_markdown
 from plugins.messages.models import Block, Conversation, Delivery, Message, Participant
 from plugins.messages.services.common import PLUGIN
@@ -30,6 +31,17 @@ def conversation_or_404(programme_id: int, conversation_id: int, user: Any) -> C
     if not any(p.user_id == user.id for p in conv.participants):
         abort(404)
     return conv
+
+
+def may_read_file(user: Any, stored_file: Any) -> bool:
+    """Whether ``user`` may download ``stored_file``: it is attached to a message of a
+    conversation they take part in, and they may use messages in its programme."""
+    found = db.session.scalar(
+        select(Message.id).join(Participant, and_(
+            Participant.conversation_id == Message.conversation_id,
+            Participant.user_id == user.id))
+        .where(Message.attachment_id == stored_file.id).limit(1))
+    return found is not None and can(user, "messages.use", stored_file.programme_id)
 
 
 def find_pair(programme_id: int, user_id: int, other_id: int) -> Conversation | None:

@@ -251,3 +251,20 @@ def test_message_text_is_stored_plain_and_cleaned(server, world, rooms, clients)
     ack = client.send("  <b>bold</b>\u202e evil\x07\r\nsecond line  ")
     assert ack["message"]["body"] == "<b>bold</b> evil\nsecond line"
     assert stored()[0].body == "<b>bold</b> evil\nsecond line"
+
+
+def test_huge_ids_in_socket_messages_are_refused_not_crashing(server, world, rooms, clients,
+                                                              app):
+    """Ids beyond the database's range (activity, group, message, after, before) are
+    answered as unknown instead of overflowing in the database driver."""
+    huge = 2**64
+    mentor = clients(server, world["mentor_a"]).connect(rooms["separate"], world["group_a"])
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        clients(server, world["mentee_a"]).connect(huge)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        clients(server, world["mentee_a"]).connect(rooms["separate"], huge)
+    assert mentor.send("Hello")["ok"]
+    assert mentor.call("sync", {"after": huge})["ok"]
+    assert mentor.call("history", {"before": huge})["ok"]
+    assert mentor.call("remove", {"id": huge})["error"] == "not_found"
+    assert mentor.send("Still here")["ok"]

@@ -1,11 +1,14 @@
 """From the forum into the folder: the ``file_actions`` hook offers the group's mentor and
 managers a one-click action on a stored file, and the action files an independent copy.
-A StoredFile made here stands in for a forum attachment (the plugins never import each
-other)."""
+A StoredFile of a throwaway plugin stands in for a forum attachment (the plugins never
+import each other); it says who may read each of its files."""
 
 from __future__ import annotations
 
+import pytest
+
 from core.extensions import db
+from core.hookspecs import hookimpl
 from core.models import StoredFile
 from core.permissions import role_in
 from core.plugins import flatten, hooks, registry
@@ -15,10 +18,33 @@ from plugins.documents.services.filing import actions_for
 from tests.plugins.documents.helpers import DOCX, PDF, add_document, folder_url, fresh_g, plain
 
 
+class _Board:
+    """A throwaway plugin storing attachments: everyone may read them but the people
+    listed in ``hidden_from`` for a file."""
+
+    name = "board_test"
+    hidden_from: dict[int, set[int]] = {}
+
+    @hookimpl
+    def can_read_file(self, user, stored_file):
+        if stored_file.plugin != self.name:
+            return None
+        return user.id not in self.hidden_from.get(stored_file.id, set())
+
+
+@pytest.fixture(autouse=True)
+def _board(app):
+    pm = registry().pm
+    pm.register(_Board(), name=_Board.name)
+    yield
+    pm.unregister(name=_Board.name)
+    _Board.hidden_from.clear()
+
+
 def attachment(docs, user, name: str = "diary-session-1.docx", data: bytes = DOCX,
                programme=None) -> StoredFile:
     """A file as the forum would store it for a post's attachment."""
-    sf = save_bytes(data, name, plugin="forum", programme=programme or docs.programme,
+    sf = save_bytes(data, name, plugin=_Board.name, programme=programme or docs.programme,
                     user=user, rate=False)
     db.session.commit()
     return sf
@@ -150,6 +176,22 @@ def test_filing_refusals(docs, login_as, make):
                        f"/file/{sf.id}").status_code == 404
     assert db.session.scalar(db.select(db.func.count(Document.id))) == 1  # only doc_b
     assert mentor.get(_file_url(docs, sf)).status_code == 405  # no state change on GET
+
+
+def test_filing_needs_read_access_to_the_file(docs, login_as):
+    """A file the owning plugin hides from the mentor (a private message between two
+    others, say) cannot be copied into the mentor's folder, even from their group."""
+    sf = attachment(docs, docs.mentee_a)
+    _Board.hidden_from[sf.id] = {docs.mentor_a.id, docs.manager.id}
+    for user in (docs.mentor_a, docs.manager):
+        assert login_as(user).post(_file_url(docs, sf)).status_code == 404
+    assert db.session.scalar(db.select(db.func.count(Document.id))) == 0
+    # a file no plugin answers for: nobody reads it
+    orphan = save_bytes(DOCX, "x.docx", plugin="gone_test", programme=docs.programme,
+                        user=docs.mentee_a, rate=False)
+    db.session.commit()
+    assert login_as(docs.mentor_a).post(_file_url(docs, orphan)).status_code == 404
+    assert db.session.scalar(db.select(db.func.count(Document.id))) == 0
 
 
 def test_filing_respects_limits(docs, login_as, app, monkeypatch):
