@@ -13,36 +13,47 @@ _STATEMENTS: dict[bool, Any] = {}
 
 
 def _user_statement() -> Any:
-    """The user row, their roles and groups, and (once the table exists) the page
-    cache's counter: what every logged-in request needs, in one statement."""
+    """The user row with their session's row, their roles and groups, and (once the
+    table exists) the page cache's counter: what every logged-in request needs, in
+    one statement. No session row, no user."""
     from sqlalchemy import bindparam, null
 
     from core import pagecache
-    from core.models import User
+    from core.models import User, UserSession
     from core.permissions import access_columns
 
     version = pagecache.version_column()
     ready = version is not None
     if ready not in _STATEMENTS:
         roles, groups = access_columns()
-        _STATEMENTS[ready] = db.select(User, roles, groups,
-                                       version if ready else null()).where(
+        _STATEMENTS[ready] = db.select(
+            User, UserSession.seen_at, roles, groups, version if ready else null(),
+        ).join(UserSession, (UserSession.user_id == User.id)
+               & (UserSession.key_hash == bindparam("key"))).where(
             User.id == bindparam("uid"))
     return _STATEMENTS[ready]
 
 
 def load_user(user_id: int, token: str) -> Any:
-    """The active user with this id and session token, or None. Their roles, groups
-    and the page cache's counter come with the row and fill the request's caches."""
+    """The active user with this id and ``token`` (``"<account session token>:<key of
+    an open session>"``, as ``User.get_id`` writes after the id), or None. Their
+    roles, groups and the page cache's counter come with the row and fill the
+    request's caches."""
     from core import pagecache
+    from core.auth import logins
     from core.permissions import remember_access
 
-    row = db.session.execute(_user_statement(), {"uid": user_id}).first()
+    token, _, session_key = token.partition(":")
+    if not session_key:
+        return None
+    row = db.session.execute(_user_statement(),
+                             {"uid": user_id, "key": logins.key_hash(session_key)}).first()
     if row is None:
         return None
-    user, roles, groups, version = row
-    if not user.is_active or user.session_token != token:
+    user, seen_at, roles, groups, version = row
+    if not user.is_active or user.session_token != token or logins.expired(seen_at):
         return None
+    user.session_key, user.session_seen_at = session_key, seen_at
     remember_access(user.id, roles, groups)
     pagecache.remember_version(version)
     return user
@@ -67,17 +78,16 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _touch_last_seen() -> None:
-        """Keep ``last_seen_at`` current (at most one write an hour per user)."""
-        from datetime import timedelta
-
+        """Keep ``last_seen_at`` and the session's ``seen_at`` current (at most one
+        write an hour per session)."""
         from flask_login import current_user
 
+        from core.auth import logins
         from core.models import utcnow
 
         if not current_user.is_authenticated:
             return
-        now = utcnow()
-        last = current_user.last_seen_at
-        if last is None or now - last > timedelta(hours=1):
-            current_user.last_seen_at = now
+        user = current_user._get_current_object()
+        if logins.touch(user, user.session_seen_at):
+            user.last_seen_at = utcnow()
             db.session.commit()

@@ -1,7 +1,16 @@
-"""Password hashing and the password policy."""
+"""Password hashing and the password policy.
+
+New passwords are judged by zxcvbn (Dropbox's estimator, maintained as the
+``zxcvbn`` package): its frequency lists of leaked passwords, names and words,
+with keyboard patterns, dates, repeats and l33t spellings, estimate how many
+guesses a password would take; one scoring under ``PASSWORD_MIN_SCORE`` (3 of
+4: at least 10^8 guesses) is refused, and so is any password of the site's own
+short list.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -9,9 +18,11 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
+ESTIMATED_LENGTH = 72  # zxcvbn judges this much; the rest only adds strength
 _COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
 
 
@@ -38,9 +49,17 @@ def policy_errors(password: str, *, email: str | None = None) -> list[str]:
     lowered = password.lower()
     if lowered in _common() or (email and lowered == email.lower()):
         errors.append(_("This password is too common; choose another."))
-    elif len(set(password)) < 3:
-        errors.append(_("This password is too easy to guess; choose another."))
+    elif len(set(password)) < 3 or _score(password, email) < current_app.config.get(
+            "PASSWORD_MIN_SCORE", 3):
+        errors.append(_("This password is too easy to guess. Use a longer one, for "
+                        "example three or four words that do not belong together."))
     return errors
+
+
+def _score(password: str, email: str | None) -> int:
+    """zxcvbn's score, 0 (guessed at once) to 4 (very hard to guess)."""
+    hints = [part for part in re.split(r"[@._+\-]", email or "") if part]
+    return zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=hints)["score"]
 
 
 def hash_password(password: str) -> str:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from flask import g
 from sqlalchemy import text
 
-from core.auth import load_user
+from core.auth import load_user, logins
 from core.extensions import db
 from core.models import GroupMember, ProgrammePlugin
 from core.pagecache import VersionedFacts, current_version, known_version
@@ -18,7 +18,11 @@ from core.permissions import group_ids, role_in
 
 
 def _token(user) -> str:  # noqa: ANN001
-    return user.session_token
+    """What the session cookie holds after the id: the account token and the key of
+    an open session."""
+    key = logins.open_session(user)
+    db.session.commit()
+    return f"{user.session_token}:{key}"
 
 
 @contextmanager
@@ -86,26 +90,27 @@ def test_versioned_facts_are_kept_only_while_nothing_is_written(app, world):
         return len(loads)
 
     mentee = world["mentee_a"]
+    token = _token(mentee)  # opening the session is a write: before counting
     with _request(app):  # anonymous: nothing remembered, always read
         assert facts.get("k", load) == 1 and facts.get("k", load) == 2
     with _request(app):
-        load_user(mentee.id, _token(mentee))
+        load_user(mentee.id, token)
         assert facts.get("k", load) == 3
     with _request(app):
-        load_user(mentee.id, _token(mentee))
+        load_user(mentee.id, token)
         assert facts.get("k", load) == 3  # kept: the counter has not moved
     with db.engine.begin() as conn:  # another connection writes
         conn.execute(text("UPDATE programme SET title = 'y' WHERE id = :id"),
                      {"id": world["programme"].id})
     with _request(app):
-        load_user(mentee.id, _token(mentee))
+        load_user(mentee.id, token)
         assert facts.get("k", load) == 4
         db.session.execute(text("UPDATE programme SET title = 'z' WHERE id = :id"),
                            {"id": world["programme"].id})
         assert facts.get("other", load) == 5  # written in this request: not kept
         db.session.commit()
     with _request(app):
-        load_user(mentee.id, _token(mentee))
+        load_user(mentee.id, token)
         assert facts.get("other", load) == 6
         facts.clear()
         assert facts.get("other", load) == 7
