@@ -53,7 +53,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "LOGIN_ACCOUNT_LOCK_HOURS": 24,
         # per-client and per-address request limits (Flask-Limiter notation)
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;60 per hour"),
-        "RATELIMIT_LOGIN_ADDRESS": env.get("RATELIMIT_LOGIN_ADDRESS", "10 per minute"),
+        "RATELIMIT_LOGIN_ADDRESS": env.get("RATELIMIT_LOGIN_ADDRESS", "30 per minute"),
         "RATELIMIT_RESET": env.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
         "RATELIMIT_RESET_ADDRESS": env.get("RATELIMIT_RESET_ADDRESS", "3 per hour"),
         "RATELIMIT_INVITATION": env.get("RATELIMIT_INVITATION", "20 per minute"),

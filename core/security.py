@@ -54,7 +54,10 @@ def safe_next(target: str | None, fallback: str) -> str:
         return fallback
     cleaned = _CONTROL.sub("", target).strip().replace("\\", "/")
     host = urlsplit(request.host_url)
-    test = urlsplit(urljoin(request.host_url, cleaned))
+    try:
+        test = urlsplit(urljoin(request.host_url, cleaned))
+    except ValueError:  # e.g. a host that Unicode normalisation would change
+        return fallback
     if test.scheme not in ("http", "https") or test.netloc != host.netloc:
         return fallback
     path = "/" + test.path.lstrip("/")

@@ -80,8 +80,9 @@ def state(email: str) -> Verdict | None:
     return Verdict(False, max(1, int((until - now).total_seconds())), locked)
 
 
-def record_failure(email: str) -> None:
-    """Count a wrong password for ``email`` from this client; start a wait when due."""
+def record_failure(email: str, **log: Any) -> None:
+    """Count a wrong password for ``email`` from this client; start a wait when due
+    (``log``: more fields for the security log)."""
     cfg = current_app.config
     ip = client_ip()
     mine = _bump(email, ip)
@@ -92,10 +93,10 @@ def record_failure(email: str) -> None:
                     cfg["LOGIN_LOCK_MINUTES"] * 60)
         _lock(email, ip, delay)
         security_event("password.throttled", "throttled", email=email, failures=mine,
-                       wait=int(delay))
+                       wait=int(delay), **log)
     if overall >= cfg["LOGIN_ACCOUNT_MAX_FAILURES"]:
         _lock(email, ALL_CLIENTS, cfg["LOGIN_ACCOUNT_LOCK_HOURS"] * 3600, restart=True)
-        security_event("account.locked", "locked", email=email, failures=overall)
+        security_event("account.locked", "locked", email=email, failures=overall, **log)
 
 
 def clear(email: str, *, everywhere: bool = False) -> None:
@@ -129,5 +130,5 @@ def check(email: str, user: Any, password: str, *, purpose: str) -> Verdict:
         clear(email)
         return Verdict(True)
     security_event(f"{purpose}.failed", "failure", email=email, **who)
-    record_failure(email)
+    record_failure(email, **who)
     return Verdict(False)
