@@ -1,15 +1,16 @@
 """Password hashing and the password policy.
 
-New passwords are judged by zxcvbn (Dropbox's estimator, maintained as the
-``zxcvbn`` package): its frequency lists of leaked passwords, names and words,
-with keyboard patterns, dates, repeats and l33t spellings, estimate how many
-guesses a password would take; one scoring under ``PASSWORD_MIN_SCORE`` (3 of
-4: at least 10^8 guesses) is refused, and so is any password of the site's own
-short list.
+A new password is refused when it is one of the 100,000 most common passwords
+(``common_passwords.txt.gz``: the xato.net list as collected in SecLists), and
+when zxcvbn (Dropbox's estimator, the ``zxcvbn`` package) scores it under
+``PASSWORD_MIN_SCORE`` (3 of 4: fewer than 10^8 guesses). zxcvbn's own lists of
+leaked passwords, names and words, with keyboard patterns, dates, repeats and
+l33t spellings, catch the variants a list cannot hold (``Passw0rd!``).
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 import unicodedata
 from functools import lru_cache
@@ -23,7 +24,7 @@ from zxcvbn import zxcvbn
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
 ESTIMATED_LENGTH = 72  # zxcvbn judges this much; the rest only adds strength
-_COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
+_COMMON_FILE = Path(__file__).with_name("common_passwords.txt.gz")
 
 
 def normalise(password: str) -> str:
@@ -33,9 +34,8 @@ def normalise(password: str) -> str:
 
 @lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
-    return frozenset(
-        line.strip().lower() for line in _COMMON_FILE.read_text().splitlines() if line.strip()
-    )
+    with gzip.open(_COMMON_FILE, "rt", encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip() and line[0] != "#")
 
 
 def policy_errors(password: str, *, email: str | None = None) -> list[str]:
