@@ -83,11 +83,6 @@ def init_app(app: Flask) -> None:
         from flask_login import current_user
 
         from core.auth import logins
-        from core.models import utcnow
 
-        if not current_user.is_authenticated:
-            return
-        user = current_user._get_current_object()
-        if logins.touch(user, user.session_seen_at):
-            user.last_seen_at = utcnow()
+        if current_user.is_authenticated and logins.touch(current_user._get_current_object()):
             db.session.commit()

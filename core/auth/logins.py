@@ -62,11 +62,14 @@ def end_all_sessions(user: Any) -> None:
     user.session_token = new_token()
 
 
-def touch(user: Any, seen_at: datetime | None) -> bool:
-    """Mark the session as in use (at most one write an hour); True when it wrote."""
+def touch(user: Any) -> bool:
+    """Mark the user and this session as in use, at most one write an hour (either
+    mark that is older asks for it); True when it wrote. The caller commits."""
     now = utcnow()
-    if seen_at is not None and now - seen_at <= TOUCH_EVERY:
+    if all(seen is not None and now - seen <= TOUCH_EVERY
+           for seen in (user.last_seen_at, user.session_seen_at)):
         return False
+    user.last_seen_at = user.session_seen_at = now
     if user.session_key:
         db.session.execute(db.update(UserSession).where(
             UserSession.key_hash == key_hash(user.session_key)).values(seen_at=now))
