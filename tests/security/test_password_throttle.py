@@ -19,18 +19,10 @@ from core.extensions import db
 from core.models import LoginThrottle, utcnow
 from tests.conftest import run_server
 from tests.factories import PASSWORD, login
+from tests.security.accounts import client_at, form_token, reset_path
 
 ROOT = Path(__file__).resolve().parents[2]
 WRONG = "not-the-password"
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-def _client(app: Any, ip: str = "127.0.0.1") -> Any:
-    c = app.test_client()
-    c.environ_base["REMOTE_ADDR"] = ip
-    return c
-
-
 def _login(c: Any, email: str, password: str) -> Any:
     return c.post("/login", data={"email": email, "password": password})
 
@@ -69,24 +61,24 @@ def test_every_password_check_goes_through_the_throttle():
 
 def test_wrong_current_passwords_are_throttled_like_logins(app, make):
     user = make.user()
-    c = _client(app)
+    c = client_at(app)
     login(c, user)
     free = app.config["LOGIN_MAX_FAILURES"]
     for _ in range(free - 1):
         resp = c.post("/password", data={"current": WRONG, "password": "a new fine phrase 7",
                                          "confirm": "a new fine phrase 7"})
         assert resp.status_code == 200
-    assert _login(_client(app), user.email, WRONG).status_code == 200  # shared count
+    assert _login(client_at(app), user.email, WRONG).status_code == 200  # shared count
     resp = c.post("/password", data={"current": PASSWORD, "password": "a new fine phrase 7",
                                      "confirm": "a new fine phrase 7"})
     assert resp.status_code == 429
     assert "Too many failed attempts" in resp.get_data(as_text=True)
-    assert _login(_client(app), user.email, PASSWORD).status_code == 429
+    assert _login(client_at(app), user.email, PASSWORD).status_code == 429
 
 
 def test_waits_grow_per_client_and_spare_other_clients(app, make):
     user = make.user()
-    attacker, owner = _client(app, "198.51.100.7"), _client(app, "203.0.113.5")
+    attacker, owner = client_at(app, "198.51.100.7"), client_at(app, "203.0.113.5")
     free = app.config["LOGIN_MAX_FAILURES"]
     for _ in range(free):
         _login(attacker, user.email, WRONG)
@@ -107,16 +99,15 @@ def test_the_lock_over_all_clients_is_lifted_by_a_reset_link(app, make, smtp, se
     settings["LOGIN_ACCOUNT_MAX_FAILURES"] = 6
     user = make.user()
     for n in range(6):
-        _login(_client(app, f"192.0.2.{n + 1}"), user.email, WRONG)
-    owner = _client(app, "203.0.113.5")
+        _login(client_at(app, f"192.0.2.{n + 1}"), user.email, WRONG)
+    owner = client_at(app, "203.0.113.5")
     locked = _login(owner, user.email, PASSWORD)
     assert locked.status_code == 429
     assert "password reset link" in locked.get_data(as_text=True)
     owner.post("/password/reset", data={"email": user.email})
-    link = re.search(r"https?://\S+", smtp.body(smtp.wait(1)[-1])).group(0)
     new = "my brand new long phrase"
-    assert owner.post("/" + link.split("/", 3)[3],
-                      data={"password": new, "confirm": new}).status_code == 302
+    assert owner.post(reset_path(smtp), data={"password": new, "confirm": new}).status_code \
+        == 302
     assert _rows(user.email) == {}
     owner.post("/logout")
     assert _login(owner, user.email, new).status_code == 302
@@ -130,7 +121,7 @@ def _parallel_logins(base: str, email: str, password: str, n: int = 8) -> list[i
     sessions, tokens = [], []
     for _ in range(n):
         s = requests.Session()
-        tokens.append(CSRF.search(s.get(f"{base}/login", timeout=10).text).group(1))
+        tokens.append(form_token(s, f"{base}/login"))
         sessions.append(s)
     barrier, codes = threading.Barrier(n), [0] * n
 

@@ -5,7 +5,6 @@ believed (it would forge the host of reset links)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -14,15 +13,11 @@ import requests
 from core.extensions import db
 from core.models import LoginThrottle
 from tests.conftest import run_server
-
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+from tests.security.accounts import post_form
 
 
 def _post(base: str, path: str, data: dict[str, str], headers: dict[str, str]) -> int:
-    s = requests.Session()
-    token = CSRF.search(s.get(f"{base}{path}", timeout=10).text).group(1)
-    return s.post(f"{base}{path}", data={**data, "csrf_token": token}, headers=headers,
-                  allow_redirects=False, timeout=10).status_code
+    return post_form(requests.Session(), base, path, data, headers=headers).status_code
 
 
 def _throttle_ips(email: str) -> set[str]:

@@ -5,8 +5,6 @@ visitor can hammer (login, reset requests that send mail, invitations), answered
 from __future__ import annotations
 
 import os
-import re
-from typing import Any
 
 import pytest
 import redis
@@ -14,19 +12,11 @@ import requests
 
 from tests.conftest import run_server
 from tests.factories import PASSWORD
+from tests.security.accounts import client_at, post_form
 
 LIMITED = "Too many attempts"
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-def _client(app: Any, ip: str = "127.0.0.1") -> Any:
-    c = app.test_client()
-    c.environ_base["REMOTE_ADDR"] = ip
-    return c
-
-
 def test_one_client_trying_many_addresses_is_stopped(app):
-    c = _client(app)
+    c = client_at(app)
     codes = [c.post("/login", data={"email": f"guess{n}@example.org",
                                     "password": "Summer2024!"}).status_code
              for n in range(30)]
@@ -40,7 +30,7 @@ def test_one_client_trying_many_addresses_is_stopped(app):
 
 def test_successful_logins_from_one_school_address_are_not_held_up(app, make):
     users = [make.user() for _ in range(15)]
-    c = _client(app, "192.0.2.40")
+    c = client_at(app, "192.0.2.40")
     for user in users:
         resp = c.post("/login", data={"email": user.email, "password": PASSWORD})
         assert resp.status_code == 302
@@ -49,18 +39,18 @@ def test_successful_logins_from_one_school_address_are_not_held_up(app, make):
 
 def test_one_address_gets_few_reset_mails_whoever_asks(app, make, smtp):
     user = make.user()
-    codes = [_client(app, f"198.51.100.{n}").post(
+    codes = [client_at(app, f"198.51.100.{n}").post(
         "/password/reset", data={"email": user.email}).status_code for n in range(12)]
     assert codes[:3] == [302] * 3 and set(codes[3:]) == {429}
     smtp.wait(3)
     assert len(smtp.to(user.email)) == 3
-    page = _client(app, "198.51.100.99").post("/password/reset", data={"email": user.email})
+    page = client_at(app, "198.51.100.99").post("/password/reset", data={"email": user.email})
     assert LIMITED in page.get_data(as_text=True)
 
 
 def test_one_client_asking_resets_for_many_addresses_is_stopped(app, make, smtp):
     users = [make.user() for _ in range(8)]
-    c = _client(app, "203.0.113.77")
+    c = client_at(app, "203.0.113.77")
     codes = [c.post("/password/reset", data={"email": u.email}).status_code for u in users]
     assert codes[:5] == [302] * 5 and set(codes[5:]) == {429}
     smtp.wait(5)
@@ -68,7 +58,7 @@ def test_one_client_asking_resets_for_many_addresses_is_stopped(app, make, smtp)
 
 
 def test_guessing_invitation_tokens_is_stopped(app):
-    c = _client(app, "203.0.113.88")
+    c = client_at(app, "203.0.113.88")
     codes = [c.get(f"/invite/guess-{n}").status_code for n in range(25)]
     assert codes[:20] == [404] * 20 and set(codes[20:]) == {429}
     assert LIMITED in c.get("/invite/guess-x").get_data(as_text=True)
@@ -84,10 +74,8 @@ def test_limits_are_shared_by_every_process_through_redis(app):
         s = requests.Session()
         codes = []
         for i in range(n):
-            token = CSRF.search(s.get(f"{base}/login", timeout=10).text).group(1)
-            codes.append(s.post(f"{base}/login", data={
-                "email": f"spray{i}@example.org", "password": "Winter2024!",
-                "csrf_token": token}, allow_redirects=False, timeout=10).status_code)
+            codes.append(post_form(s, base, "/login", {
+                "email": f"spray{i}@example.org", "password": "Winter2024!"}).status_code)
         return codes
 
     with run_server(app, REDIS_URL=url, RATELIMIT_KEY_PREFIX=prefix) as one, \

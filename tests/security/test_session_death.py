@@ -4,7 +4,6 @@ or a reset ends them all, the calendar feed address included."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -17,9 +16,9 @@ from core.extensions import db
 from core.models import User
 from tests.conftest import run_server
 from tests.factories import PASSWORD, login
+from tests.security.accounts import post_form, reset_path
 
 WAIT = 8.0
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 NEW = "a different long phrase 42"
 
 
@@ -77,8 +76,7 @@ def test_a_reset_ends_every_session_and_the_feed(app, make, smtp):
     login(browser, user)
     old_feed = f"/calendar/feed/{user.id}/{user.feed_token}.ics"
     app.test_client().post("/password/reset", data={"email": user.email})
-    link = re.search(r"https?://\S+", smtp.body(smtp.wait(1)[-1])).group(0)
-    path = "/" + link.split("/", 3)[3]
+    path = reset_path(smtp)
     stranger = app.test_client()
     assert stranger.post(path, data={"password": NEW, "confirm": NEW}).status_code == 302
     assert browser.get("/profile").status_code == 302
@@ -96,19 +94,13 @@ def server(app) -> Iterator[str]:
 
 def _http_login(base: str, user: Any) -> requests.Session:
     s = requests.Session()
-    page = s.get(f"{base}/login", timeout=WAIT)
-    resp = s.post(f"{base}/login", data={"email": user.email, "password": PASSWORD,
-                                         "csrf_token": CSRF.search(page.text).group(1)},
-                  allow_redirects=False, timeout=WAIT)
+    resp = post_form(s, base, "/login", {"email": user.email, "password": PASSWORD})
     assert resp.status_code == 302, resp.text[:300]
     return s
 
 
 def _http_logout(base: str, s: requests.Session) -> None:
-    page = s.get(f"{base}/profile", timeout=WAIT)
-    resp = s.post(f"{base}/logout", data={"csrf_token": CSRF.search(page.text).group(1)},
-                  allow_redirects=False, timeout=WAIT)
-    assert resp.status_code == 302
+    assert post_form(s, base, "/logout", {}, page="/profile").status_code == 302
 
 
 def _socket(base: str, cookie: str, room: Any) -> socketio.Client:
