@@ -56,10 +56,12 @@ def end_session(user: Any) -> None:
 
 
 def end_all_sessions(user: Any) -> None:
-    """End every session of ``user`` (on every device), and renew the account's
-    session token so that no earlier cookie can come back."""
+    """End every session of ``user`` (on every device) and renew the account's other
+    credentials: the session token, so that no earlier cookie can come back, and
+    the calendar feed address. The caller commits."""
     db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))
     user.session_token = new_token()
+    user.feed_token = new_token()
 
 
 def touch(user: Any) -> bool:

@@ -19,7 +19,7 @@ from core.auth.forms import (
 )
 from core.extensions import db
 from core.mail import send_mail
-from core.models import GroupMember, Invitation, Membership, User, new_token, utcnow
+from core.models import GroupMember, Invitation, Membership, User, utcnow
 from core.permissions import capability_required, public
 from core.security import safe_next
 from core.securitylog import security_event
@@ -43,7 +43,6 @@ def new_password(user: User, password: str) -> None:
     calendar feed address and any reset link, as after any change of credentials.
     The caller commits and then starts the new session."""
     user.password_hash = passwords.hash_password(password)
-    user.feed_token = new_token()
     logins.end_all_sessions(user)
 
 
@@ -108,6 +107,19 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+@capability_required("core.use")
+def logout_everywhere():
+    user = current_user._get_current_object()
+    logins.end_all_sessions(user)
+    db.session.commit()
+    security_event("logout.everywhere", "success", user=user.id)
+    logout_user()
+    session.clear()
+    flash(_("You have logged out on every device."), "info")
     return redirect(url_for("auth.login"))
 
 

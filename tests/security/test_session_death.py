@@ -1,6 +1,7 @@
 """Logging out ends the session on the server: a replayed copy of the old cookie
-opens no page and no chat socket. Other devices stay logged in; a password change
-or a reset ends them all, the calendar feed address included."""
+opens no page and no chat socket. Other devices stay logged in; a password change,
+a reset or "log out on every device" ends them all, the calendar feed address
+included."""
 
 from __future__ import annotations
 
@@ -81,6 +82,19 @@ def test_a_reset_ends_every_session_and_the_feed(app, make, smtp):
     assert stranger.post(path, data={"password": NEW, "confirm": NEW}).status_code == 302
     assert browser.get("/profile").status_code == 302
     assert stranger.get(old_feed).status_code == 404
+
+
+def test_logging_out_everywhere_ends_every_session_and_the_feed(app, make):
+    user = make.user()
+    here, there = app.test_client(), app.test_client()
+    login(here, user)
+    login(there, user)
+    old_feed = f"/calendar/feed/{user.id}/{user.feed_token}.ics"
+    assert "Log out on every device" in here.get("/profile").get_data(as_text=True)
+    assert here.post("/logout/everywhere").status_code == 302
+    assert here.get("/profile").status_code == 302
+    assert there.get("/profile").status_code == 302
+    assert app.test_client().get(old_feed).status_code == 404
 
 
 # --- the chat socket, against a real server ---------------------------------------
