@@ -2,26 +2,32 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+PORT ?= 5000
 export EMENTORING_INSTANCE ?= $(CURDIR)/instance
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: run test setup setup-dev system-deps lint i18n clean
+.PHONY: run test setup setup-dev system-deps lint i18n lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-setup: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
-	$(BIN)/ementoring translations
+# pip runs only when the dependencies or the pinned versions changed since the last install
+$(VENV)/.installed: setup.cfg pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
 
-setup-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/ementoring translations
+$(VENV)/.installed-dev: setup.cfg pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@ $(VENV)/.installed
 
+setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev
+
+# one process: compile the translations, create or upgrade the database, add the demo, serve
 run: setup
-	$(BIN)/ementoring init --no-admin
-	$(BIN)/ementoring demo
-	$(BIN)/ementoring run --host 127.0.0.1 --port 5000
+	$(BIN)/ementoring run --demo --host 127.0.0.1 --port $(PORT)
 
 # Debian's chromium for the browser tests, nginx for the deployment topology's tests
 system-deps:
@@ -37,13 +43,23 @@ system-deps:
 	  || echo "npm is missing: accessibility checks will be skipped"; }
 
 test: setup-dev system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: setup-dev
 	$(BIN)/ruff check core plugins tests bench
 
 i18n: setup-dev
 	$(BIN)/python scripts/i18n.py core
+
+# refresh the pinned versions (constraints.txt) from a fresh install of the newest allowed ones
+lock:
+	rm -rf $(VENV)-lock
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/pip install --quiet --upgrade pip
+	$(VENV)-lock/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions used by make run, make test and CI. Refresh with: make lock"; \
+	  $(VENV)-lock/bin/pip freeze --exclude-editable | grep -v '^-e '; } > constraints.txt
+	rm -rf $(VENV)-lock
 
 clean:
 	rm -rf $(VENV) .tools instance

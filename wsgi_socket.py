@@ -23,7 +23,10 @@ monkey.patch_all()
 import argparse  # noqa: E402
 import gc  # noqa: E402
 import os  # noqa: E402
+import signal  # noqa: E402
 import socket  # noqa: E402
+
+import gevent  # noqa: E402
 
 os.environ["SOCKETIO_ASYNC_MODE"] = "gevent"
 
@@ -49,6 +52,18 @@ def listener(host: str, port: int) -> socket.socket:
     return sock
 
 
+def stop_gracefully(server, grace: float = 10.0) -> None:  # noqa: ANN001
+    """Stop accepting, close every Socket.IO connection (clients reconnect to another
+    process and replay what they missed), let requests in flight finish within
+    ``grace`` seconds, then return from ``serve_forever``."""
+    server.close()
+    try:
+        app.extensions["socketio"].server.eio.disconnect()
+    except Exception as err:  # noqa: BLE001  (stopping anyway)
+        print(f" * chat socket process: closing connections failed: {err}", flush=True)
+    server.stop(timeout=grace)
+
+
 def main() -> None:
     """Serve the app with gevent's WSGI server (meant for ``/socket.io/``)."""
     from gevent import pywsgi
@@ -60,6 +75,7 @@ def main() -> None:
     args = parser.parse_args()
     server = pywsgi.WSGIServer(listener(args.host, args.port), app,
                                log="default" if args.log else None)
+    gevent.signal_handler(signal.SIGTERM, lambda: gevent.spawn(stop_gracefully, server))
     print(f" * chat socket process (gevent) on http://{args.host}:{args.port}", flush=True)
     server.serve_forever()
 

@@ -3,7 +3,8 @@
     .venv/bin/python bench/upload_memory.py [--size-mb 50] [--size-mb 10] [--keep]
 
 Builds a fresh SQLite demo instance in a temporary folder (``ementoring init`` and
-``ementoring demo``), raises the demo programme's document size limit and quota,
+``ementoring demo``), raises the demo programme's document size limit (and lifts the
+file store's upload rate and quotas),
 starts the real app (``core:create_app()``) under gunicorn with one threaded worker
 on the loopback (``UPLOAD_MAX_MB=100``), logs in as the demo's mentor through the
 real login form, and uploads PDFs to Group A's upload folder through the folder
@@ -74,8 +75,7 @@ def prepare(env: dict[str, str]) -> dict[str, Any]:
         programme = db.session.get(Programme, folder.programme_id)
         settings = dict(programme.settings or {})
         settings["documents"] = {**settings.get("documents", {}),
-                                 "max_file_mb": UPLOAD_MAX_MB, "quota_mb": 10 * 1024,
-                                 "uploads_per_hour": 1000}
+                                 "max_file_mb": UPLOAD_MAX_MB}
         programme.settings = settings
         db.session.commit()
         return {"page": f"/documents/folder/{folder.id}/groups/{group.id}",
@@ -332,6 +332,9 @@ def main() -> None:
     try:
         env = environment(tmp)
         env["UPLOAD_MAX_MB"] = str(UPLOAD_MAX_MB)
+        # the file store's rate and quotas must not refuse the measured uploads
+        env.update(UPLOAD_RATE_FILES="0", UPLOAD_RATE_MB="0", UPLOAD_USER_QUOTA_MB="0",
+                   UPLOAD_PROGRAMME_QUOTA_MB="0")
         # Werkzeug spools large form files to TMPDIR; keep them in the throwaway folder
         (tmp / "spool").mkdir()
         env["TMPDIR"] = str(tmp / "spool")

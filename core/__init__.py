@@ -7,14 +7,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 from sqlalchemy import event as sa_event
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from core import plugin_migrations
 from core.config import load_config
+from core.errorpage import forget_failed_transaction, static_error_page
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from core.plugins import PluginRegistry
+from core.plugins import registry as plugin_registry
+from core.storage_space import UploadRequest
 from core.themes import ThemedFlask
 
 log = logging.getLogger("ementoring")
@@ -23,14 +27,9 @@ PACKAGE_ROOT = Path(__file__).resolve().parent
 
 @migrate.configure
 def _migration_locations(config):  # noqa: ANN001, ANN202
-    """Point Alembic at the core's and every plugin's revision folder."""
-    from core.plugins import registry
-
-    locations = [str(Path(p).resolve())
-                 for _n, p in registry().setup_results("register_migrations") if p]
-    config.set_main_option("version_path_separator", "space")
-    config.set_main_option("version_locations", " ".join(locations))
-    return config
+    """Point Alembic at the core's and every present plugin's revision folder."""
+    return plugin_migrations.configure(config, plugin_registry(), db.engine,
+                                       current_app.instance_path)
 
 
 def create_app(config: dict[str, Any] | None = None) -> ThemedFlask:
@@ -43,15 +42,15 @@ def create_app(config: dict[str, Any] | None = None) -> ThemedFlask:
     )
     app.config.update(load_config(app.instance_path, config))
     _trust_proxies(app)
+    app.request_class = UploadRequest  # a full temporary disk answers 507, not 500
 
     registry = PluginRegistry()
     app.extensions["ementoring.plugins"] = registry
-    registry.load(app.config.get("EXTRA_PLUGINS") or ())
+    registry.load(app.config.get("EXTRA_PLUGINS") or (),
+                  blocked=app.config.get("DISABLED_PLUGINS") or ())
 
     translation_dirs = [str(PACKAGE_ROOT / "translations")]
-    for _plugin, path in registry.setup_results("register_translations"):
-        if str(path) not in translation_dirs:
-            translation_dirs.append(str(path))
+    translation_dirs += [str(path) for _plugin, path in registry.subfolders("translations")]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)
 
     db.init_app(app)
@@ -175,6 +174,5 @@ def _install_errors(app: ThemedFlask) -> None:
         if app.testing and not app.config.get("ERROR_PAGES_IN_TESTS"):
             raise err
         log.exception("unhandled error on %s", request.path)
-        db.session.rollback()
-        g.pop("theme", None)
-        return render_template("errors/error.html", error=None), 500
+        forget_failed_transaction()
+        return static_error_page(err)

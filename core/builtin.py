@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from core.declarations import Capability, NavItem, SessionType, UserData, Widget
+from core.declarations import Capability, EventType, NavItem, SessionType, UserData, Widget
 from core.extensions import db
 from core.hookspecs import hookimpl
 
@@ -66,20 +64,25 @@ def register_cli():
 
 
 @hookimpl
-def register_event_labels():
-    """Phrases for the session events."""
-    return {
-        "session_planned": _l("planned a mentoring session"),
-        "session_held": _l("recorded a held session"),
-        "session_cancelled": _l("cancelled a mentoring session"),
-        "plan_revised": _l("revised a session plan"),
-    }
-
-
-@hookimpl
-def register_migrations():
-    """The core's Alembic revisions."""
-    return str(Path(__file__).parent / "migrations" / "versions")
+def register_events():
+    """The course shell's, group, session and worksheet events."""
+    return [
+        EventType("activity_created", _l("added an activity")),
+        EventType("activity_deleted", None, ("plugin", "type")),
+        EventType("group_created", _l("created a group")),
+        EventType("group_deleted", None, ("name",)),
+        EventType("group_member_added", _l("added a group member")),
+        EventType("group_member_removed", _l("removed a group member")),
+        EventType("group_status_changed", None, ("from", "to")),
+        EventType("session_planned", _l("planned a mentoring session"), ("title", "type")),
+        EventType("session_held", _l("recorded a held session"),
+                  ("title", "type", "present", "expected")),
+        EventType("session_cancelled", _l("cancelled a mentoring session"), ("title",)),
+        EventType("plan_revised", _l("revised a session plan"), ("number",)),
+        EventType("worksheet_submitted", _l("submitted a worksheet"),
+                  ("plugin", "schema", "title")),
+        EventType("worksheet_commented", _l("commented on a worksheet"), ("plugin", "schema")),
+    ]
 
 
 @hookimpl

@@ -1,4 +1,4 @@
-"""The ``ementoring`` command: init, demo, run, plugins, translations."""
+"""The ``ementoring`` command: init, demo, run, plugins, storage, translations."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import inspect
+from werkzeug.serving import make_server
 
 from core.extensions import db
 
@@ -27,7 +29,6 @@ def main() -> None:
 def upgrade_database() -> None:
     """Create or upgrade the database to the newest revision of every branch."""
     from flask_migrate import stamp, upgrade
-    from sqlalchemy import inspect
 
     existing = set(inspect(db.engine).get_table_names())
     wanted = {t.name for t in db.metadata.sorted_tables}
@@ -89,6 +90,8 @@ def demo_command(password: str | None) -> None:
     """Add the demo organisation, programme, people and content (once)."""
     from core.demo import build_demo, demo_accounts
 
+    if not inspect(db.engine).has_table("user"):
+        raise click.ClickException("The database is not set up yet: run `ementoring init` first.")
     accounts = build_demo(password)
     if accounts is None:
         click.echo("The demo programme exists already.")
@@ -103,21 +106,38 @@ def demo_command(password: str | None) -> None:
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", "with_demo", is_flag=True,
+              help="First create or upgrade the database and add the demo (as `make run`).")
+@click.pass_context
 @with_appcontext
-def serve_command(host: str, port: int) -> None:
+def serve_command(ctx: click.Context, host: str, port: int, with_demo: bool) -> None:
     """Run the development server with live chat support (one process)."""
     from core.extensions import socketio
 
+    if with_demo:
+        ctx.invoke(init_command, no_admin=True)
+        ctx.invoke(demo_command)
     app = current_app._get_current_object()
-    click.echo(f" * ementoring on http://{host}:{port}")
+    debug = os.environ.get("FLASK_DEBUG") == "1"
+    click.echo(f" * ementoring on http://{host}:{port} (one process, for a pilot or a try; "
+               "production: see the README)")
+    if socketio.server.eio.async_mode == "threading" and not debug:
+        # Werkzeug's threaded server, without run_simple's start-up banner and
+        # Flask-SocketIO's second warning: the line above says what this server is for.
+        server = make_server(host, port, app, threaded=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        return
     os.environ.pop("FLASK_RUN_FROM_CLI", None)  # let socketio.run start the server
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
-                 debug=os.environ.get("FLASK_DEBUG") == "1", use_reloader=False)
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, debug=debug,
+                 use_reloader=False)
 
 
 @click.group("plugins")
 def plugins_group() -> None:
-    """List installed plugins and enable or disable them per programme."""
+    """List installed plugins, enable or disable them per programme, uninstall them."""
 
 
 @plugins_group.command("list")
@@ -168,6 +188,54 @@ def plugins_disable(name: str, programme_id: int) -> None:
     _set(programme_id, name, False)
 
 
+@click.group("storage")
+def storage_group() -> None:
+    """Look after the file store."""
+
+
+@storage_group.command("sweep")
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+@click.option("--older-than", "minutes", type=click.IntRange(min=0), default=None,
+              help="Minimum age in minutes (default: the STORAGE_SWEEP_AGE_MINUTES setting).")
+@with_appcontext
+def storage_sweep(dry_run: bool, minutes: int | None) -> None:
+    """Remove unfinished uploads and stored files no database row refers to."""
+    from core.storage_sweep import sweep
+
+    found = sweep(minutes, dry_run=dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    for orphan in found:
+        click.echo(f"{verb} {orphan.path} ({orphan.reason}, {orphan.size} bytes)")
+    total = sum(o.size for o in found)
+    click.echo(f"{verb} {len(found)} file(s), {total} bytes.")
+
+
+@plugins_group.command("uninstall")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@with_appcontext
+def plugins_uninstall(name: str, yes: bool) -> None:
+    """Drop a plugin's tables and data (its migrations down to base), for good."""
+    from alembic import command
+    from alembic.util import CommandError
+
+    from core.models import ProgrammePlugin
+
+    if name == "core":
+        raise click.ClickException("The core cannot be uninstalled.")
+    if not yes:
+        click.confirm(f"Delete every table and all data of the plugin {name!r}?", abort=True)
+    try:
+        config = current_app.extensions["migrate"].migrate.get_config()
+        command.downgrade(config, f"{name}@base")
+    except CommandError as err:
+        raise click.ClickException(f"No migrations of a plugin named {name!r}: {err}") from None
+    db.session.execute(db.delete(ProgrammePlugin).where(ProgrammePlugin.plugin == name))
+    db.session.commit()
+    click.echo(f"{name}: tables dropped. Delete its folder (or pip uninstall its package) "
+               f"or list it in DISABLED_PLUGINS, or the next `ementoring init` recreates them.")
+
+
 @click.command("translations")
 @with_appcontext
 def translations_command() -> None:
@@ -180,7 +248,8 @@ def translations_command() -> None:
 
 def register_commands(app) -> None:  # noqa: ANN001
     """Add the core's commands to ``app.cli`` (so ``flask --app core`` has them too)."""
-    for command in (init_command, demo_command, plugins_group, translations_command):
+    for command in (init_command, demo_command, plugins_group, storage_group,
+                    translations_command):
         app.cli.add_command(command)
 
 

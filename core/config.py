@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-LANGUAGES = ["en", "cs", "fi", "nl", "bg"]
+from core.i18n import catalog_languages
 
 
 def _secret_key(instance: Path) -> str:
@@ -33,6 +33,16 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         or f"sqlite:///{instance / 'ementoring.sqlite'}",
         "REDIS_URL": env.get("REDIS_URL") or None,
         "UPLOAD_MAX_MB": int(env.get("UPLOAD_MAX_MB", "50")),
+        # upload limits of the file store, for every plugin (0 = no limit): per person,
+        # at most UPLOAD_RATE_FILES files and UPLOAD_RATE_MB in UPLOAD_RATE_WINDOW_MINUTES;
+        # at most UPLOAD_USER_QUOTA_MB kept per person, UPLOAD_PROGRAMME_QUOTA_MB per programme
+        "UPLOAD_RATE_FILES": int(env.get("UPLOAD_RATE_FILES", "30")),
+        "UPLOAD_RATE_MB": int(env.get("UPLOAD_RATE_MB", "200")),
+        "UPLOAD_RATE_WINDOW_MINUTES": int(env.get("UPLOAD_RATE_WINDOW_MINUTES", "60")),
+        "UPLOAD_USER_QUOTA_MB": int(env.get("UPLOAD_USER_QUOTA_MB", "1000")),
+        "UPLOAD_PROGRAMME_QUOTA_MB": int(env.get("UPLOAD_PROGRAMME_QUOTA_MB", "20000")),
+        # ``ementoring storage sweep`` removes unfinished and unreferenced files older than this
+        "STORAGE_SWEEP_AGE_MINUTES": int(env.get("STORAGE_SWEEP_AGE_MINUTES", "60")),
         "STORAGE_DIR": env.get("STORAGE_DIR") or str(instance / "files"),
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
@@ -72,7 +82,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "PAGE_CACHE_MAX_MB": int(env.get("PAGE_CACHE_MAX_MB", "32")),
         "DEFAULT_THEME": "default",
         "BABEL_DEFAULT_LOCALE": "en",
-        "LANGUAGES": LANGUAGES,
+        "LANGUAGES": env["LANGUAGES"].split(",") if env.get("LANGUAGES") else catalog_languages(),
         "SOCKETIO_ASYNC_MODE": env.get("SOCKETIO_ASYNC_MODE", "threading"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -82,6 +92,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "WTF_CSRF_TIME_LIMIT": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "EXTRA_PLUGINS": [],
+        # plugins the site does not load at all (their tables stay; see `plugins uninstall`)
+        "DISABLED_PLUGINS": [n.strip() for n in env.get("DISABLED_PLUGINS", "").split(",")
+                             if n.strip()],
     }
     cfg.update(overrides)
     if not cfg.get("SECRET_KEY"):

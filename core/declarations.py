@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,4 +115,12 @@ class UserData:
     files: list = field(default_factory=list)
 
 
-CliFactory = Callable[[], Any]
+@dataclass(frozen=True)
+class EventType:
+    """A domain event a plugin emits: its ``name``, the keys its ``data`` may hold
+    (``fields``) and the phrase shown in "what is new" (``label``; None keeps the
+    event out of every list while it still counts as activity)."""
+
+    name: str
+    label: Any = None
+    fields: tuple[str, ...] = ()

@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 _PENDING = "ementoring_pending_events"
 
 
+class UnknownEvent(ValueError):
+    """An event name, or a key of its data, that no ``register_events`` declares."""
+
+
 @dataclass(frozen=True)
 class DomainEvent:
     """What the ``on_event`` hook receives."""
@@ -46,9 +50,19 @@ def emit(
     """Record an event in the current transaction; ``on_event`` runs after commit.
 
     ``obj`` may be a model instance (its table name and id are recorded; flush
-    first so it has an id). Returns the ``Event`` row.
+    first so it has an id). ``name`` and the keys of ``data`` must be declared
+    by a ``register_events`` hook (``UnknownEvent`` otherwise). Returns the
+    ``Event`` row.
     """
     from core.models import Event
+    from core.plugins import registry
+
+    declared = registry().event_types.get(name)
+    if declared is None:
+        raise UnknownEvent(f"no plugin declares the event {name!r} (register_events)")
+    undeclared = set(data or ()) - set(declared.fields)
+    if undeclared:
+        raise UnknownEvent(f"event {name!r} does not declare the fields {sorted(undeclared)}")
 
     if obj is not None:
         object_type = object_type or obj.__tablename__
@@ -68,14 +82,18 @@ def emit(
 
 
 def dispatch(event: DomainEvent) -> None:
-    """Call ``on_event`` on plugins enabled in the event's programme."""
+    """Call ``on_event`` on each plugin enabled in the event's programme, one at a
+    time: a plugin that raises is logged with its name and the others still run."""
     from core.plugins import hooks
 
     relay = hooks(event.programme_id) if event.programme_id else hooks()
-    try:
-        relay.on_event(event=event)
-    except Exception:  # a plugin's failure must not undo a committed change
-        log.exception("on_event failed for %s", event.name)
+    # pluggy calls the last registered first (tryfirst ones before all): keep its order
+    for impl in reversed(relay.on_event.get_hookimpls()):
+        try:
+            impl.function(**{arg: event for arg in impl.argnames})
+        except Exception:  # a plugin's failure must not undo a committed change
+            log.exception("on_event of plugin %r failed for %s", impl.plugin_name, event.name)
+            db.session.rollback()  # the next plugin starts from a clean session
 
 
 def snapshot_pending(session: Session) -> list[DomainEvent]:

@@ -65,26 +65,15 @@ def register_cli():
 
 
 @hookspec
-def register_event_labels():
-    """Return ``{event_name: label}`` with translated phrases for the plugin's events
-    ("posted in a forum"), shown in "what is new" lists.
+def register_events():
+    """Return a list of ``core.declarations.EventType``: the events the plugin
+    emits, each with the keys its ``data`` may hold and a translated phrase
+    ("posted in a forum") shown in "what is new" lists.
 
-    Only labelled events appear there; a label of None keeps a private event
-    (a private message, say) out of every list while it still counts as activity."""
-
-
-@hookspec
-def register_translations():
-    """Return the path of the plugin's ``translations`` folder (gettext catalogs)."""
-
-
-@hookspec
-def register_migrations():
-    """Return the path of the folder holding the plugin's Alembic revisions.
-
-    The plugin's revisions form a branch labelled with the plugin name that
-    depends on the core's revision.
-    """
+    ``core.events.emit`` refuses a name nobody declared and data keys the
+    declaration does not list. Only labelled events appear in "what is new"; a
+    label of None keeps a private event (a private message, say) out of every
+    list while it still counts as activity. An event name is declared once."""
 
 
 # --- programme-scoped declarations ------------------------------------------
@@ -105,12 +94,6 @@ def dashboard_widgets(programme, user):
 def file_actions(stored_file, user):
     """Return ``FileAction`` items offered next to a stored file shown to ``user``
     (programme-scoped, by the file's programme)."""
-
-
-@hookspec
-def group_missing_items(group):
-    """Return a list of short texts naming what the group still lacks, such as
-    missing mandatory documents (programme-scoped)."""
 
 
 @hookspec
@@ -150,12 +133,15 @@ def slot_group_page(group, user):
 def on_event(event):
     """React to a domain event (``core.events.DomainEvent``) after its
     transaction committed. Programme-scoped when the event names a programme.
-    Exceptions are logged and do not reach the user.
+    Each plugin's implementation is called on its own: an exception is logged
+    with the plugin's name, never reaches the user and does not stop the other
+    plugins. Returns nothing.
 
-    The core emits ``activity_created``, ``activity_deleted`` (``object_id`` is
-    the activity, ``data`` holds its plugin and type), ``group_created``,
-    ``group_deleted`` (``object_id`` is the group), ``group_member_added`` and
-    ``group_member_removed``, and the session events of ``core.sessions``."""
+    Events are declared by ``register_events``; the core's include
+    ``activity_created``, ``activity_deleted`` (``object_id`` is the activity,
+    ``data`` holds its plugin and type), ``group_created``, ``group_deleted``
+    (``object_id`` is the group), ``group_member_added``,
+    ``group_member_removed`` and the session events of ``core.sessions``."""
 
 
 # --- privacy and demo ----------------------------------------------------------

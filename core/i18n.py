@@ -4,23 +4,76 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request
+from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
 
-CORE_TRANSLATIONS = Path(__file__).parent / "translations"
+
+def catalog_languages(translations: Path | None = None) -> list[str]:
+    """English, then every language the core has a catalog for (in ``translations``,
+    by default the core's own folder): adding a catalog folder adds a language, with
+    no code to change."""
+    translations = translations or Path(__file__).parent / "translations"
+    found = {p.parts[-3] for p in translations.glob("*/LC_MESSAGES/messages.po")}
+    return ["en", *sorted(found - {"en"})]
+
+
+def language_label(code: str) -> str:
+    """A language's name in that language, capitalised ("Čeština", "Українська")."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """``(code, name)`` for every language of the site, for select fields."""
+    return [(code, language_label(code)) for code in current_app.config["LANGUAGES"]]
+
+
+def text_direction(code: str) -> str:
+    """``rtl`` for languages written right to left, else ``ltr`` (HTML's ``dir``)."""
+    try:
+        return "rtl" if Locale.parse(code).character_order == "right-to-left" else "ltr"
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
 
 
 def select_locale() -> str:
-    """The user's preferred language, then the browser's, then English."""
+    """The language already chosen for this request, else the user's preferred one
+    (remembered in the session cookie for paths that must not read the database),
+    then the browser's, then English."""
+    if has_request_context() and g.get("locale"):
+        return g.locale
     languages = current_app.config["LANGUAGES"]
     user = current_user
-    if user and getattr(user, "is_authenticated", False) and user.language in languages:
-        return user.language
-    if request:
-        return request.accept_languages.best_match(languages) or "en"
-    return "en"
+    if user and getattr(user, "is_authenticated", False):
+        chosen = user.language if user.language in languages else None
+        if has_request_context() and session.get("locale") != chosen:
+            if chosen:
+                session["locale"] = chosen
+            else:
+                session.pop("locale", None)
+        if chosen:
+            return chosen
+    return browser_locale()
+
+
+def browser_locale() -> str:
+    """The language remembered in the session cookie, else the browser's, else
+    English: chosen without the database, for error pages and error answers."""
+    if not has_request_context():
+        return "en"
+    if g.get("locale"):
+        return g.locale
+    languages = current_app.config["LANGUAGES"]
+    remembered = session.get("locale")
+    if remembered in languages:
+        return remembered
+    return request.accept_languages.best_match(languages) or "en"
 
 
 def compile_catalogs(directories: list[str | Path]) -> int:

@@ -10,14 +10,6 @@ GROUP_STATUS_LABELS = {
     "active": _l("active"), "completed": _l("completed"),
     "extended": _l("extended"), "closed": _l("closed"),
 }
-EVENT_LABELS = {
-    "activity_created": _l("added an activity"),
-    "group_created": _l("created a group"),
-    "group_member_added": _l("added a group member"),
-    "group_member_removed": _l("removed a group member"),
-    "group_deleted": None,
-    "activity_deleted": None,
-}
 
 
 def role_label(role: str | None) -> str:
@@ -36,16 +28,15 @@ def group_status_label(status: str | None) -> str:
 
 
 def event_label(name: str) -> str:
-    """A translated phrase for an event name; plugins add theirs with ``register_event_labels``."""
+    """The translated phrase an event's declaration (``register_events``) gives it."""
     from core.plugins import registry
 
-    labels = registry().event_labels
-    return str(labels.get(name) or EVENT_LABELS.get(name) or name.replace("_", " "))
+    declared = registry().event_types.get(name)
+    return str(declared.label if declared and declared.label else name.replace("_", " "))
 
 
 def news_event_names() -> list[str]:
     """Names of events shown in "what is new": those with a label that is not None."""
     from core.plugins import registry
 
-    labels = {**EVENT_LABELS, **registry().event_labels}
-    return sorted(name for name, label in labels.items() if label is not None)
+    return sorted(name for name, t in registry().event_types.items() if t.label is not None)

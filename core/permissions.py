@@ -21,8 +21,6 @@ from core.extensions import db
 from core.plugins import registry
 from core.securitylog import security_event
 
-SCOPES = ("user", "site", "programme", "group")
-
 
 def capability(name: str) -> Capability:
     """Return the declared capability; an undeclared name is a programming error."""

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import importlib
+import logging
+from collections.abc import Callable, Iterable
 from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pluggy
 from flask import current_app, g
 
 from core import hookspecs
-from core.declarations import ActivityType, Capability, SessionType, Setting
+from core.declarations import ActivityType, Capability, EventType, SessionType, Setting
 from core.extensions import db
 from core.pagecache import VersionedFacts
 from core.securitylog import security_event
 
 ENTRY_POINT_GROUP = "ementoring.plugins"
 CORE = "core"
+# the plugins shipped in ``plugins/``; deleting one's folder removes it (third-party
+# plugins register under the entry point group instead)
+DEFAULT_PLUGINS = (
+    "plugins.chat",
+    "plugins.documents",
+    "plugins.employability",
+    "plugins.entrepreneurship",
+    "plugins.forum",
+    "plugins.lessons",
+    "plugins.matching",
+    "plugins.messages",
+    "plugins.monitoring",
+)
+log = logging.getLogger(__name__)
 
 
 class PluginRegistry:
@@ -35,27 +53,65 @@ class PluginRegistry:
         self.session_types: dict[str, SessionType] = {}
         self.settings: dict[tuple[str, str], Setting] = {}
         self.models: dict[str, list[type]] = {}
-        self.event_labels: dict[str, Any] = {}
+        self.event_types: dict[str, EventType] = {}
         self.blueprint_plugins: dict[str, str] = {}
         self._relays: dict[tuple[str, frozenset[str]], Any] = {}
         # what programmes disabled, kept while nothing is written (read on most pages)
         self._facts = VersionedFacts()
 
     # -- loading ---------------------------------------------------------
-    def load(self, extra: Iterable[Any] = ()) -> None:
-        """Register the core's own plugin, entry-point plugins and ``extra`` objects."""
+    def load(self, extra: Iterable[Any] = (), blocked: Iterable[str] = ()) -> None:
+        """Register the core's own plugin, the built-ins that are present, entry-point
+        plugins and ``extra`` objects; names in ``blocked`` (the site's
+        ``DISABLED_PLUGINS``) are not loaded at all. A plugin that fails to load is
+        logged and skipped."""
         from core import builtin
 
+        for name in blocked:
+            if name != CORE:
+                self.pm.set_blocked(name)
         self.pm.register(builtin, name=CORE)
+        for module in DEFAULT_PLUGINS:
+            self._register(module.rpartition(".")[2], lambda m=module: _import_present(m))
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            if self.pm.has_plugin(ep.name):
-                continue
-            self.pm.register(ep.load(), name=ep.name)
+            self._register(ep.name, ep.load)
         for obj in extra:
             name = getattr(obj, "name", None) or getattr(obj, "__name__", None)
-            self.pm.register(obj, name=name)
-        self.pm.check_pending()
+            self._register(name, lambda o=obj: o)
         self._collect()
+
+    def _register(self, name: str, load: Callable[[], Any]) -> None:
+        """Load and register one plugin; a failure is logged and the plugin skipped."""
+        if self.pm.has_plugin(name) or self.pm.is_blocked(name):
+            return
+        try:
+            plugin = load()
+            if plugin is None:
+                return
+            self.pm.register(plugin, name=name)
+            self.pm.check_pending()
+        except Exception:
+            log.exception("plugin %r failed to load and is skipped", name)
+            if self.pm.has_plugin(name):
+                self.pm.unregister(name=name)
+
+    def folder(self, name: str) -> Path | None:
+        """The folder a plugin lives in: its ``folder`` attribute or its package's."""
+        plugin = self.pm.get_plugin(name)
+        folder = getattr(plugin, "folder", None)
+        if folder is None and isinstance(plugin, ModuleType) and getattr(plugin, "__file__", None):
+            folder = Path(plugin.__file__).parent
+        return Path(folder) if folder else None
+
+    def subfolders(self, sub: str) -> list[tuple[str, Path]]:
+        """``(plugin, folder)`` for each plugin (not the core) having a ``sub`` folder,
+        such as ``translations`` or ``migrations``."""
+        found = []
+        for name in self.names:
+            folder = self.folder(name)
+            if folder is not None and (folder / sub).is_dir():
+                found.append((name, folder / sub))
+        return found
 
     def _each(self, hook_name: str) -> Iterable[tuple[str, Any]]:
         """Yield (plugin name, result) for every implementation of a setup hook."""
@@ -79,8 +135,14 @@ class PluginRegistry:
         for _plugin, settings in self._each("register_settings"):
             for s in settings:
                 self.settings[(s.plugin, s.name)] = s
-        for _plugin, labels in self._each("register_event_labels"):
-            self.event_labels.update(labels)
+        declared_by: dict[str, str] = {}
+        for plugin, events in self._each("register_events"):
+            for event in events:
+                if event.name in self.event_types:
+                    raise ValueError(f"event {event.name} declared by {plugin} and "
+                                     f"{declared_by[event.name]}")
+                self.event_types[event.name] = event
+                declared_by[event.name] = plugin
         for plugin, models in self._each("register_models"):
             self.models[plugin] = list(models)
 
@@ -88,7 +150,7 @@ class PluginRegistry:
     @property
     def names(self) -> list[str]:
         """Names of installed plugins that programmes can enable or disable."""
-        return sorted(n for n, _ in self.pm.list_name_plugin() if n != CORE)
+        return sorted(n for n, p in self.pm.list_name_plugin() if p is not None and n != CORE)
 
     def setup_results(self, hook_name: str) -> list[tuple[str, Any]]:
         """Results of a setup hook with the name of the plugin that gave each."""
@@ -109,8 +171,11 @@ class PluginRegistry:
         return cache.get(programme_id, frozenset())
 
     def is_enabled(self, programme_id: int | None, plugin: str) -> bool:
-        """True when ``plugin`` is active in the programme (the core always is)."""
-        return plugin == CORE or plugin not in self.disabled_in(programme_id)
+        """True when ``plugin`` is installed and active in the programme (the core
+        always is)."""
+        if plugin == CORE:
+            return True
+        return self.pm.has_plugin(plugin) and plugin not in self.disabled_in(programme_id)
 
     def set_enabled(self, programme_id: int, plugin: str, enabled: bool) -> None:
         """Enable or disable a plugin in a programme; takes effect on the next request."""
@@ -151,6 +216,17 @@ class PluginRegistry:
     def session_types_for(self, programme_id: int) -> list[SessionType]:
         """Session types whose plugin is enabled in the programme."""
         return [t for t in self.session_types.values() if self.is_enabled(programme_id, t.plugin)]
+
+
+def _import_present(module: str) -> ModuleType | None:
+    """Import a built-in plugin, or None when its folder was deleted."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        if err.name != module:
+            raise  # the plugin is there but one of its imports is missing
+        log.info("built-in plugin %s is not present", module)
+        return None
 
 
 def _read_disabled() -> dict[int, frozenset[str]]:

@@ -38,7 +38,8 @@ def install(app: Flask) -> None:
         resp.headers["X-Frame-Options"] = "DENY"
         resp.headers["Referrer-Policy"] = "same-origin"
         resp.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if current_user and current_user.is_authenticated:
+        # an error page never waits for the user's row: it may be what failed
+        if resp.status_code >= 500 or (current_user and current_user.is_authenticated):
             resp.headers["Cache-Control"] = "no-store"
             resp.headers["Vary"] = "Cookie"
         return resp

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import markdown
 import nh3
-from markupsafe import Markup
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "dd", "dl", "dt", "em", "h1",
@@ -40,11 +39,6 @@ def render_markdown(source: str | None) -> str:
         return ""
     html = markdown.markdown(source, extensions=_EXTENSIONS, output_format="html")
     return sanitise(html)
-
-
-def stored_html(html: str | None) -> Markup:
-    """Mark HTML produced by ``render_markdown`` as safe for templates."""
-    return Markup(html or "")
 
 
 def quote(source: str, author: str) -> str:

@@ -6,7 +6,11 @@
 #                └─ everything else ──────── gunicorn -k gthread :8000           (pages)
 #   all of them share REDIS_URL (Socket.IO message queue) and DATABASE_URL.
 #
-# Ctrl-C stops everything; so does any one of the processes exiting.
+# Ctrl-C or SIGTERM stops everything, in order, without dropping a request in
+# flight: nginx stops accepting and finishes what it has (graceful quit), the
+# socket processes close their connections (clients reconnect and replay), then
+# gunicorn finishes its requests; STOP_TIMEOUT bounds the whole. Any one of the
+# processes exiting stops the others the same way.
 #
 #   deploy/run-topology.sh                 # http://127.0.0.1:8080
 #   DEMO=1 deploy/run-topology.sh          # with the demo programme and accounts
@@ -27,6 +31,7 @@
 #   TRUSTED_PROXIES=1             proxies whose X-Forwarded-For the app believes (nginx)
 #   DEMO=1                        run `ementoring demo` (once) before starting
 #   NGINX=/usr/sbin/nginx         the nginx binary (default: found on PATH or in /usr/sbin)
+#   STOP_TIMEOUT=30               seconds a stop may take before what is left is killed
 #
 # Every start runs `ementoring init --no-admin` (create or upgrade the database,
 # compile translations; it also creates instance/secret_key when SECRET_KEY is
@@ -46,6 +51,11 @@ WORKERS=${WORKERS:-2}
 THREADS=${THREADS:-8}
 UPLOAD_MAX_MB=${UPLOAD_MAX_MB:-50}
 DEMO=${DEMO:-0}
+STOP_TIMEOUT=${STOP_TIMEOUT:-30}
+# gunicorn keeps an idle connection from nginx open longer than nginx does (see
+# keepalive_timeout in nginx.conf.template): nginx must be the side that closes it
+UPSTREAM_IDLE=60
+GUNICORN_KEEPALIVE=$((UPSTREAM_IDLE + 15))
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export EMENTORING_INSTANCE=${EMENTORING_INSTANCE:-$ROOT/instance}
 # nginx in front: believe its X-Forwarded-For/-Proto, so limits and the security
@@ -99,6 +109,8 @@ render_nginx() {
     template=${template//@CLIENT_MAX_BODY_SIZE@/$((UPLOAD_MAX_MB + 1))m}
     template=${template//@PAGES_SERVERS@/$pages}
     template=${template//@SOCKET_SERVERS@/$sockets}
+    template=${template//@UPSTREAM_IDLE@/$UPSTREAM_IDLE}
+    template=${template//@GUNICORN_KEEPALIVE@/$GUNICORN_KEEPALIVE}
     if [[ $template =~ @[A-Z_]+@ ]]; then
         die "placeholder ${BASH_REMATCH[0]} of $TEMPLATE is not filled in"
     fi
@@ -137,23 +149,58 @@ wait_port() {
     die "$1 does not listen on port $3 after 60 s"
 }
 
+# wait_gone SECONDS PID...: until none of the PIDs is running; false on timeout.
+wait_gone() {
+    local i pid alive=1
+    for ((i = 0; i < $1 * 10; i++)); do
+        alive=0
+        for pid in "${@:2}"; do
+            if kill -0 "$pid" 2>/dev/null; then alive=1; fi
+        done
+        if ((!alive)); then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# pids_named PREFIX: the pids of the started processes whose name starts with PREFIX.
+pids_named() {
+    local i
+    for i in "${!NAMES[@]}"; do
+        if [[ ${NAMES[$i]} == "$1"* ]]; then printf '%s\n' "${PIDS[$i]}"; fi
+    done
+}
+
 cleanup() {
-    local rc=$? pid alive i
+    local rc=$? deadline nginx_pids socket_pids page_pids left
     set +e
     trap - EXIT INT TERM
     if ((${#PIDS[@]})); then
-        say "stopping ${NAMES[*]}"
-        kill -TERM "${PIDS[@]}" 2>/dev/null
-        for ((i = 0; i < 150; i++)); do
-            alive=0
-            for pid in "${PIDS[@]}"; do
-                if kill -0 "$pid" 2>/dev/null; then alive=1; fi
-            done
-            if ((!alive)); then break; fi
-            sleep 0.1
-        done
-        if ((alive)); then
-            say "still running after 15 s: killing"
+        deadline=$((SECONDS + STOP_TIMEOUT))
+        mapfile -t nginx_pids < <(pids_named nginx)
+        mapfile -t socket_pids < <(pids_named socket:)
+        mapfile -t page_pids < <(pids_named pages)
+        # 1. nginx stops accepting and finishes the requests it has (QUIT: graceful);
+        #    the pages and socket processes behind it still answer them
+        if ((${#nginx_pids[@]})); then
+            say "stopping: nginx finishes the requests in flight"
+            kill -QUIT "${nginx_pids[@]}" 2>/dev/null
+        fi
+        # 2. socket processes close their connections (clients reconnect and replay),
+        #    which also lets nginx's workers finish
+        if ((${#socket_pids[@]})); then kill -TERM "${socket_pids[@]}" 2>/dev/null; fi
+        if ((${#nginx_pids[@]})); then
+            wait_gone $((deadline - SECONDS)) "${nginx_pids[@]}" ||
+                say "nginx still running after ${STOP_TIMEOUT} s"
+        fi
+        # 3. gunicorn finishes what is left (graceful, up to --graceful-timeout)
+        if ((${#page_pids[@]})); then
+            say "stopping pages: gunicorn finishes what is left"
+            kill -TERM "${page_pids[@]}" 2>/dev/null
+        fi
+        left=$((deadline - SECONDS))
+        if ! wait_gone $((left > 1 ? left : 1)) "${PIDS[@]}"; then
+            say "still running after ${STOP_TIMEOUT} s: killing"
             kill -KILL "${PIDS[@]}" 2>/dev/null
         fi
         wait "${PIDS[@]}" 2>/dev/null
@@ -198,6 +245,7 @@ for port in "$PORT" "$PAGES_PORT" $SOCKET_PORTS; do
 done
 [[ -n ${SOCKET_PORTS// /} ]] || die "SOCKET_PORTS is empty"
 [[ $UPLOAD_MAX_MB =~ ^[0-9]+$ ]] || die "UPLOAD_MAX_MB is not a number: '$UPLOAD_MAX_MB'"
+[[ $STOP_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "STOP_TIMEOUT is not a number: '$STOP_TIMEOUT'"
 [[ $WORKERS =~ ^[1-9][0-9]*$ && $THREADS =~ ^[1-9][0-9]*$ ]] ||
     die "WORKERS and THREADS must be positive numbers"
 # shellcheck disable=SC2086  # word splitting of the port list is meant
@@ -263,6 +311,8 @@ worker_processes 1;
 daemon off;
 pid $TMP/nginx.pid;
 error_log stderr;
+# a graceful stop waits for requests in flight, but not for ever (open WebSockets)
+worker_shutdown_timeout $((STOP_TIMEOUT * 2 / 3))s;
 
 events {
     worker_connections 1024;
@@ -292,7 +342,7 @@ say "nginx configuration: $TMP/ementoring.conf (removed on exit)"
 
 say "pages: gunicorn -k gthread -w $WORKERS --threads $THREADS on 127.0.0.1:$PAGES_PORT"
 GUNICORN_ARGS=(-k gthread -w "$WORKERS" --threads "$THREADS" -b "127.0.0.1:$PAGES_PORT"
-    --graceful-timeout 10)
+    --graceful-timeout 10 --keep-alive "$GUNICORN_KEEPALIVE")
 # recent gunicorn opens a control socket, by default one per user (~/.gunicorn)
 GUNICORN_HELP=$("$BIN/gunicorn" --help 2>&1 || true)
 if [[ $GUNICORN_HELP == *--control-socket* ]]; then

@@ -14,8 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-LANGS = ["cs", "fi", "nl", "bg"]
 ROOT = Path(__file__).resolve().parent.parent
+# every language the core has a catalog for; a plugin gets the same ones
+LANGS = sorted({p.parts[-3] for p in (ROOT / "core" / "translations").glob("*/LC_MESSAGES/*.po")})
 
 
 def main(package: str) -> None:

@@ -13,8 +13,10 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 
 from core import create_app, pagecache
 from core.extensions import db, limiter
@@ -28,6 +30,38 @@ TEST_SECRET = "test-secret-key-not-for-production"
 # rate-limit counters of this run apart from any other run sharing the same Redis;
 # servers started by the tests inherit it
 os.environ["RATELIMIT_KEY_PREFIX"] = f"test-{os.getpid()}-{time.time_ns()}"
+
+
+def _worker_services() -> None:
+    """Give each pytest-xdist worker its own PostgreSQL database and Redis database.
+
+    Workers run at the same time; sharing one database (emptied after every test)
+    or one Socket.IO channel would let one worker's test see another's rows and
+    messages. ``gw0`` keeps the configured names with a suffix: ``test`` becomes
+    ``test_gw0``, Redis ``/0`` becomes ``/8``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    n = int(worker.removeprefix("gw"))
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        base = make_url(url)
+        name = f"{base.database}_{worker}"
+        admin = base.set(drivername="postgresql", database="postgres")
+        with psycopg.connect(admin.render_as_string(hide_password=False),
+                             autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                            (name,)).fetchone() is None:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = base.set(database=name).render_as_string(
+            hide_password=False)
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        head, _, _db = redis_url.rpartition("/")
+        os.environ["REDIS_URL"] = f"{head}/{8 + n}"
+
+
+_worker_services()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -250,7 +284,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_port(port: int, timeout: float = 20.0) -> None:
+def wait_for_port(port: int, timeout: float = 60.0) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         with socket.socket() as s:

@@ -91,10 +91,6 @@ class PlanForm(FlaskForm):
     note = StringField(_l("What changed (optional)"), validators=[Optional(), Length(max=500)])
 
 
-class CancelForm(FlaskForm):
-    """Confirms cancelling a session."""
-
-
 def attendance_form(members: list[Any], current: dict[int, str], notes: str,
                     formdata: Any = None) -> FlaskForm:
     """A form with one present/absent/excused choice per expected member and the

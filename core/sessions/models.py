@@ -7,9 +7,6 @@ from datetime import datetime, timedelta
 from core.extensions import db
 from core.models.base import Timestamped, utcnow
 
-MODES = ("face_to_face", "online", "blended")
-STATUSES = ("planned", "held", "cancelled")
-ATTENDANCE = ("present", "absent", "excused")
 INITIAL_TYPE = "core.initial"
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from core import themes
+from core.i18n import text_direction
 from core.labels import event_label, group_status_label, role_label, status_label
 
 
@@ -29,7 +30,14 @@ def init_app(app: Flask) -> None:
             abort(404)
         return send_from_directory(themes.THEMES_DIR / theme / "static", filename, max_age=3600)
 
+    @app.route("/favicon.ico")
+    def favicon():  # noqa: ANN202
+        # browsers and bots ask for /favicon.ico whatever the page links to
+        return send_from_directory(app.static_folder, "favicon.png", max_age=86400,
+                                   mimetype="image/png")
+
     theme_static.public = True  # type: ignore[attr-defined]
+    favicon.public = True  # type: ignore[attr-defined]
     app.view_functions["static"].public = True  # type: ignore[attr-defined]
 
     @app.context_processor
@@ -37,6 +45,7 @@ def init_app(app: Flask) -> None:
         return {
             "current_theme": themes.current_theme(),
             "current_locale": str(get_locale()),
+            "text_direction": text_direction(str(get_locale())),
             "site_name": current_app.config["SITE_NAME"],
             "nav_for": nav_for,
             "file_actions_for": file_actions_for,

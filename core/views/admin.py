@@ -15,6 +15,7 @@ from core.permissions import capability_required
 from core.plugins import registry
 from core.privacy import erase
 from core.securitylog import security_event
+from core.storage_space import disk_alerts
 from core.views.forms import ConfirmForm, OrganisationForm, ProgrammeForm, SearchForm, UserForm
 from core.views.helpers import get_or_404, paginate
 
@@ -29,7 +30,8 @@ def index():
         "programmes": db.session.scalar(db.select(db.func.count(Programme.id))),
         "users": db.session.scalar(db.select(db.func.count(User.id))),
     }
-    return render_template("admin/index.html", counts=counts, plugins=registry().names)
+    return render_template("admin/index.html", counts=counts, plugins=registry().names,
+                           disk_alerts=disk_alerts())
 
 
 @bp.route("/organisations", methods=["GET", "POST"])

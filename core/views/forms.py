@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from core.i18n import language_choices
 from core.labels import GROUP_STATUS_LABELS
 from core.models.programmes import GROUP_STATUSES
 from core.validators import EmailAddress
@@ -25,10 +26,10 @@ GROUP_MODE_CHOICES = [
     ("separate", _l("Separate for each mentoring group")),
 ]
 STATUS_CHOICES = [("draft", _l("Draft")), ("active", _l("Active")), ("closed", _l("Closed"))]
-LANGUAGE_CHOICES = [
-    ("en", "English"), ("cs", "Čeština"), ("fi", "Suomi"), ("nl", "Nederlands"),
-    ("bg", "Български"),
-]
+
+
+def _profile_languages() -> list[tuple[str, str]]:
+    return [("", str(_l("As my browser asks"))), *language_choices()]
 
 
 class SectionForm(FlaskForm):
@@ -76,8 +77,7 @@ class RoleForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    language = SelectField(_l("Language"), choices=[("", _l("As my browser asks"))]
-                           + LANGUAGE_CHOICES, validators=[Optional()])
+    language = SelectField(_l("Language"), choices=_profile_languages, validators=[Optional()])
     theme = SelectField(_l("Theme"), validators=[Optional()])
 
 
@@ -89,7 +89,7 @@ class ProgrammeForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")
+    language = SelectField(_l("Language"), choices=language_choices, default="en")
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="active")

@@ -14,8 +14,6 @@ from sqlalchemy.orm import declared_attr
 from core.extensions import db
 from core.models.base import Timestamped, utcnow
 
-STATUSES = ("draft", "submitted")
-
 
 class WorksheetRecord(Timestamped):
     """A mentee's answers to one worksheet (``schema`` names it), kept as JSON,

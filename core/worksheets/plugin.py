@@ -8,10 +8,7 @@ plugins stay independent of each other while saying each thing once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
-
-from flask_babel import lazy_gettext as _l
 
 from core.declarations import Capability, UserData
 from core.hookspecs import hookimpl
@@ -21,7 +18,7 @@ STAFF = frozenset({"manager", "mentor"})
 
 
 class WorksheetHooks:
-    """Hooks of a worksheet plugin named ``name`` living in ``folder``.
+    """Hooks of a worksheet plugin named ``name``.
 
     ``load`` returns ``(worksheet model, comment model, schemas, blueprint,
     session types)`` and is called lazily, once the app is being built;
@@ -29,10 +26,9 @@ class WorksheetHooks:
     ``comment`` (capability descriptions) and ``link`` (the group page link).
     """
 
-    def __init__(self, name: str, folder: Path, load: Callable[[], tuple],
+    def __init__(self, name: str, load: Callable[[], tuple],
                  labels: dict[str, Any], demo: Callable[[Any, dict], None]) -> None:
         self.name = name
-        self.folder = folder
         self._load = load
         self.labels = labels
         self._demo = demo
@@ -67,22 +63,6 @@ class WorksheetHooks:
     def register_session_types(self):
         """One session type per worksheet, with guidance for the mentor."""
         return self._parts()[4]
-
-    @hookimpl
-    def register_translations(self):
-        """The plugin's catalogs."""
-        return str(self.folder / "translations")
-
-    @hookimpl
-    def register_migrations(self):
-        """The plugin's Alembic branch."""
-        return str(self.folder / "migrations")
-
-    @hookimpl
-    def register_event_labels(self):
-        """Phrases for worksheet events."""
-        return {"worksheet_submitted": _l("submitted a worksheet"),
-                "worksheet_commented": _l("commented on a worksheet")}
 
     @hookimpl
     def slot_group_page(self, group, user):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
-from core.declarations import ActivityType, Capability
+from core.declarations import ActivityType, Capability, EventType
 from core.hookspecs import hookimpl
 
-HERE = Path(__file__).parent
 ALL = frozenset({"manager", "mentor", "mentee"})
 STAFF = frozenset({"manager", "mentor"})
 
@@ -56,24 +53,12 @@ def register_activity_types():
 
 
 @hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
-
-
-@hookimpl
-def register_event_labels():
+def register_events():
     """Phrases for the chat's events."""
-    return {
-        "chat_message_sent": _l("wrote in a chat"),
-        "chat_message_removed": _l("removed a chat message"),
-    }
+    return [
+        EventType("chat_message_sent", _l("wrote in a chat"), ("activity_id",)),
+        EventType("chat_message_removed", _l("removed a chat message"), ("activity_id",)),
+    ]
 
 
 @hookimpl

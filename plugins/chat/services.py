@@ -119,19 +119,49 @@ def history(room: Room, before: Any = None, limit: int = HISTORY_SIZE
     stmt = _messages(room)
     if before is not None:
         stmt = stmt.where(ChatMessage.id < int(before))
-    rows = list(db.session.execute(stmt.order_by(ChatMessage.id.desc()).limit(limit + 1))
+    rows = list(db.session.execute(stmt.order_by(ChatMessage.seq.desc()).limit(limit + 1))
                 .scalars())
     return list(reversed(rows[:limit])), len(rows) > limit
 
 
-def since(room: Room, after: Any, limit: int = SYNC_LIMIT) -> tuple[list[ChatMessage], bool]:
-    """Messages after the id ``after`` in order, and whether more follow. With no
-    ``after`` these are the latest messages, as on joining."""
-    if after in (None, "", 0):
+def since(room: Room, after: Any = None, limit: int = SYNC_LIMIT, after_seq: Any = None
+          ) -> tuple[list[ChatMessage], bool]:
+    """Messages after the room's number ``after_seq`` (or, from older clients, after
+    the id ``after``) in order, and whether more follow. With neither these are the
+    latest messages, as on joining."""
+    if after_seq is not None:
+        stmt = _messages(room).where(ChatMessage.seq > int(after_seq))
+    elif after not in (None, "", 0):
+        stmt = _messages(room).where(ChatMessage.id > int(after))
+    else:
         return history(room)
-    stmt = _messages(room).where(ChatMessage.id > int(after)).order_by(ChatMessage.id)
-    rows = list(db.session.execute(stmt.limit(limit + 1)).scalars())
+    rows = list(db.session.execute(stmt.order_by(ChatMessage.seq).limit(limit + 1)).scalars())
     return rows[:limit], len(rows) > limit
+
+
+def removed_since(room: Room, moment: datetime | None) -> list[int]:
+    """Ids of the room's messages removed at or after ``moment`` (none without it)."""
+    if moment is None:
+        return []
+    return list(db.session.execute(
+        db.select(ChatMessage.id).where(ChatMessage.room == room.key,
+                                        ChatMessage.removed_at >= moment)
+        .order_by(ChatMessage.id)
+    ).scalars())
+
+
+def sync_moment() -> str:
+    """The moment a client asks for removals after, next time: a little before now,
+    so that a removal committing meanwhile is sent again rather than missed."""
+    return (utcnow() - timedelta(seconds=5)).isoformat(timespec="seconds") + "Z"
+
+
+def parse_moment(value: Any) -> datetime | None:
+    """A moment a client got from ``sync`` (ISO 8601, UTC), or None."""
+    try:
+        return datetime.fromisoformat(str(value).removesuffix("Z"))
+    except ValueError:
+        return None
 
 
 def as_dict(message: ChatMessage) -> dict[str, Any]:
@@ -139,6 +169,7 @@ def as_dict(message: ChatMessage) -> dict[str, Any]:
     author = message.author
     return {
         "id": message.id,
+        "seq": message.seq,
         "client_id": message.client_id,
         "author": {"id": message.author_id, "name": author.name if author else _("deleted user")},
         "body": "" if message.removed else message.body,
@@ -165,5 +196,5 @@ def day_messages(room: Room, day: date) -> list[ChatMessage]:
         .where(ChatMessage.room == room.key, ChatMessage.created_at >= start,
                ChatMessage.created_at < start + timedelta(days=1))
         .options(joinedload(ChatMessage.author), joinedload(ChatMessage.removed_by))
-        .order_by(ChatMessage.id)
+        .order_by(ChatMessage.seq)
     ).scalars())

@@ -6,8 +6,10 @@ from the group is refused at their next event. Events answer through the
 acknowledgement: ``{"ok": true, ...}`` or ``{"ok": false, "error": code,
 "message": sentence}``.
 
-Client → server: ``send {client_id, body}``, ``sync {after}`` (what came after
-the last id the client saw; the latest 50 without ``after``), ``history
+Client → server: ``send {client_id, body}``, ``sync {after_seq}`` (what came
+after the room's message number ``after_seq``; the latest 50 without it; ``after``,
+an id, from clients of before the numbers; with ``removed_since``, the ``now`` of
+the previous answer, also the ids removed since), ``history
 {before}`` (50 older ones), ``remove {id}``. Server → client: ``message``,
 ``removed {id}``, ``presence {joined, left}``, ``status {state}``.
 
@@ -24,17 +26,29 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, g, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
 
+from core.errorpage import forget_failed_transaction
 from core.extensions import db, socketio
 from plugins.chat import live
 from plugins.chat.live import NAMESPACE, broadcast, status
 from plugins.chat.presence import presence
 from plugins.chat.rooms import Room, resolve
-from plugins.chat.services import ChatError, as_dict, history, post_message, remove_message, since
+from plugins.chat.services import (
+    ChatError,
+    as_dict,
+    history,
+    parse_moment,
+    post_message,
+    remove_message,
+    removed_since,
+    since,
+    sync_moment,
+)
 
 log = logging.getLogger(__name__)
 _connections: dict[str, dict[str, Any]] = {}  # sid -> what it joined (this process only)
@@ -100,7 +114,8 @@ class ChatNamespace(Namespace):
         if room is None:
             raise ConnectionRefusedError("forbidden")
         _connections[request.sid] = {"user": current_user.id, "activity": room.activity.id,
-                                     "group": room.group_id, "room": room.key}
+                                     "group": room.group_id, "room": room.key,
+                                     "locale": str(get_locale())}
         join_room(room.key)
         first = presence.join(room.key, request.sid, current_user.id, current_user.name)
         live.ensure_monitor(current_app._get_current_object())
@@ -118,6 +133,8 @@ class ChatNamespace(Namespace):
     def _room(self, capability: str) -> tuple[Room | None, dict[str, Any] | None]:
         """The connection's room if its user may still use ``capability`` there."""
         info = _connections.get(request.sid) or {}
+        # chosen at connection: an answer, an error answer too, needs no database
+        g.locale = info.get("locale")
         room = None
         if current_user.is_authenticated and current_user.id == info.get("user"):
             room = resolve(info.get("activity"), info.get("group"), "chat.view")
@@ -153,8 +170,11 @@ class ChatNamespace(Namespace):
         if room is None:
             return refusal
         data = data if isinstance(data, dict) else {}
-        messages, more = since(room, _int(data.get("after")))
+        now = sync_moment()
+        messages, more = since(room, _int(data.get("after")), after_seq=_int(data.get("after_seq")))
+        removed = removed_since(room, parse_moment(data.get("removed_since")))
         return {"ok": True, "messages": [as_dict(m) for m in messages], "more": more,
+                "removed": removed, "now": now,
                 "users": presence.members(room.key), "status": status()}
 
     def on_history(self, data: Any = None) -> dict[str, Any]:
@@ -180,9 +200,12 @@ class ChatNamespace(Namespace):
 
 
 def _on_error(err: Exception) -> dict[str, Any]:
-    db.session.rollback()
+    """Answer at once, whatever failed (the database too): the client keeps the
+    message, shows it as not sent and sends it again later under the same id."""
     log.exception("chat: event failed", exc_info=err)
-    return _refusal("server", _("Something went wrong. Try again."))
+    forget_failed_transaction()
+    return _refusal("server", _("Not sent: the server has a problem. Your message is kept "
+                                "and will be sent again."))
 
 
 def install() -> None:

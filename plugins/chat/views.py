@@ -42,6 +42,7 @@ def _client_texts() -> dict[str, str]:
     """Sentences the chat script shows, in the reader's language."""
     return {
         "sending": _("sending…"), "sent": _("sent"), "failed": _("not sent"),
+        "retrying": _("not sent — will retry"),
         "retry": _("Send again"), "remove": _("Remove"), "removed": _("This message was removed."),
         "confirm_remove": _("Remove this message for everyone?"),
         "joined": _("%(name)s joined the chat."), "left": _("%(name)s left the chat."),
@@ -68,7 +69,7 @@ def _render_room(activity: Activity, room: Room | None, form: MessageForm | None
         "chat/room.html", programme=activity.programme, activity=activity, room=room,
         groups=groups, messages=messages, more=more, before=before, form=form, error=error,
         users=presence.members(room.key) if room else [], state=status(),
-        max_length=services.MAX_LENGTH, texts=_client_texts(),
+        max_length=services.MAX_LENGTH, texts=_client_texts(), sync_moment=services.sync_moment(),
         can_post=bool(room and room.allows("chat.post")),
         can_moderate=bool(room and room.allows("chat.moderate")),
         can_transcripts=bool(room and room.allows("chat.transcripts")),

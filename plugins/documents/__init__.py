@@ -9,13 +9,11 @@ elsewhere (forum) can be filed into a group's folder through ``file_actions``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
+from core.declarations import EventType
 from core.hookspecs import hookimpl
 
-HERE = Path(__file__).resolve().parent
 ALL = frozenset({"manager", "mentor", "mentee"})
 STAFF = frozenset({"manager", "mentor"})
 MANAGER = frozenset({"manager"})
@@ -82,14 +80,11 @@ def register_activity_types():
 
 @hookimpl
 def register_settings():
-    """File size limit, per-person upload rate and the programme's storage quota."""
+    """File size limit (the upload rate and quotas are the file store's, for the site)."""
     from core.declarations import Setting
 
     return [
         Setting("max_file_mb", "documents", _l("Largest document (MB)"), 20, int),
-        Setting("uploads_per_hour", "documents", _l("Uploads per person per hour"), 30, int),
-        Setting("quota_mb", "documents", _l("Storage for the programme's documents (MB)"),
-                500, int),
     ]
 
 
@@ -102,28 +97,16 @@ def register_cli():
 
 
 @hookimpl
-def register_event_labels():
+def register_events():
     """Phrases for the plugin's events in "what is new"."""
-    return {
-        "template_published": _l("published a template"),
-        "templates_installed": _l("installed the default templates"),
-        "document_uploaded": _l("uploaded a document"),
-        "document_filed": _l("filed a document into a group folder"),
-        "document_deleted": _l("moved a document to the trash"),
-        "document_restored": _l("restored a document"),
-    }
-
-
-@hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
+    return [
+        EventType("template_published", _l("published a template"), ("title",)),
+        EventType("templates_installed", _l("installed the default templates"), ("count",)),
+        EventType("document_uploaded", _l("uploaded a document"), ("title", "version")),
+        EventType("document_filed", _l("filed a document into a group folder"), ("title",)),
+        EventType("document_deleted", _l("moved a document to the trash"), ("title",)),
+        EventType("document_restored", _l("restored a document"), ("title",)),
+    ]
 
 
 @hookimpl
@@ -148,14 +131,6 @@ def file_actions(stored_file, user):
     from plugins.documents.services.filing import actions_for
 
     return actions_for(stored_file, user)
-
-
-@hookimpl
-def group_missing_items(group):
-    """The group's missing mandatory documents and missing signed copies."""
-    from plugins.documents.services.checklist import missing_for
-
-    return missing_for(group.programme_id, [group])[group.id]
 
 
 @hookimpl

@@ -5,8 +5,6 @@ The mentee fills the worksheet in, the mentor comments on it; both can print it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
 from core.worksheets.plugin import WorksheetHooks
@@ -32,7 +30,7 @@ def _demo(programme, users) -> None:  # noqa: ANN001
 
 
 WorksheetHooks(
-    "entrepreneurship", Path(__file__).parent, _load,
+    "entrepreneurship", _load,
     {"view": _l("Open entrepreneurship worksheets of one's group"),
      "fill": _l("Fill in entrepreneurship worksheets"),
      "comment": _l("Read and comment on the mentees' entrepreneurship worksheets"),

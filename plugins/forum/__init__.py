@@ -7,14 +7,11 @@ or separate per mentoring group.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
-from core.declarations import ActivityType, Capability, Setting
+from core.declarations import ActivityType, Capability, EventType, Setting
 from core.hookspecs import hookimpl
 
-HERE = Path(__file__).parent
 ALL = frozenset({"manager", "mentor", "mentee"})
 STAFF = frozenset({"manager", "mentor"})
 
@@ -91,26 +88,15 @@ def register_cli():
 
 
 @hookimpl
-def register_event_labels():
+def register_events():
     """Phrases for the forum's events."""
-    return {
-        "discussion_created": _l("started a forum discussion"),
-        "post_created": _l("posted in a forum"),
-        "post_edited": _l("edited a forum post"),
-        "post_deleted": _l("deleted a forum post"),
-    }
-
-
-@hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
+    ids = ("activity_id", "discussion_id", "post_id")
+    return [
+        EventType("discussion_created", _l("started a forum discussion"), ids),
+        EventType("post_created", _l("posted in a forum"), (*ids, "first")),
+        EventType("post_edited", _l("edited a forum post"), ids),
+        EventType("post_deleted", _l("deleted a forum post"), (*ids, "discussion")),
+    ]
 
 
 @hookimpl

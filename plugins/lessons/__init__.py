@@ -75,18 +75,6 @@ def register_cli():
 
 
 @hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
-
-
-@hookimpl
 def nav_items(programme, user):
     """The training course; every participant's progress for managers; shared journals
     for mentors."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint
 
+from core.i18n import language_label
 from core.permissions import public
 
 
@@ -25,6 +26,6 @@ bp = _Blueprint("lessons", __name__, url_prefix="/lessons",
 
 @bp.context_processor
 def _helpers() -> dict:
-    from plugins.lessons.services.catalogue import language_name, track_label
+    from plugins.lessons.services.catalogue import track_label
 
-    return {"track_label": track_label, "language_name": language_name}
+    return {"track_label": track_label, "language_name": language_label}

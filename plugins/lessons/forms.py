@@ -10,7 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from core.views.forms import LANGUAGE_CHOICES
+from core.i18n import language_choices
 
 TRACK_CHOICES = [
     ("manager", _l("Managers")), ("mentor", _l("Mentors")), ("mentee", _l("Mentees")),
@@ -25,7 +25,7 @@ def _unix_newlines(value: str | None) -> str | None:
 
 class LessonSettingsForm(FlaskForm):
     track = SelectField(_l("Track"), choices=TRACK_CHOICES, default="all")
-    language = SelectField(_l("Language of this lesson"), choices=LANGUAGE_CHOICES, default="en")
+    language = SelectField(_l("Language of this lesson"), choices=language_choices, default="en")
     translation_of = SelectField(_l("Translation of"), coerce=int, default=0)
     key = StringField(_l("Key"), validators=[
         DataRequired(), Length(max=60),
@@ -61,7 +61,7 @@ class ImportForm(FlaskForm):
 
 
 class TranslateForm(FlaskForm):
-    language = SelectField(_l("Language of the copy"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Language of the copy"), choices=language_choices)
 
 
 def reflection_form(questions: list[Any], entries: dict[int, Any], can_share: bool

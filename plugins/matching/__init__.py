@@ -9,14 +9,11 @@ weeks, after which both sides keep read-only access to what they shared.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
-from core.declarations import ActivityType, Capability, Setting
+from core.declarations import ActivityType, Capability, EventType, Setting
 from core.hookspecs import hookimpl
 
-HERE = Path(__file__).parent
 ALL = frozenset({"manager", "mentor", "mentee"})
 MANAGER = frozenset({"manager"})
 REQUEST_EVENTS = ("mentorship_requested", "mentorship_question", "mentorship_answered",
@@ -89,27 +86,20 @@ def register_cli():
 
 
 @hookimpl
-def register_event_labels():
+def register_events():
     """Phrases for the pairing events shown in "what is new" (request events and
     pairing messages are private to their two people and never listed there)."""
-    return {
-        "pairing_formed": _l("paired a mentor and a mentee"),
-        "pairing_extended": _l("extended a mentoring pairing"),
-        "pairing_completed": _l("completed a mentoring pairing"),
-        "pairing_closed": _l("closed a mentoring pairing"),
-    }
-
-
-@hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
+    private = [EventType(f"mentorship_{step}", None, ("programme_id",))
+               for step in ("requested", "question", "answered", "declined", "withdrawn",
+                            "accepted")]
+    return [
+        EventType("pairing_formed", _l("paired a mentor and a mentee")),
+        EventType("pairing_extended", _l("extended a mentoring pairing"), ("weeks",)),
+        EventType("pairing_completed", _l("completed a mentoring pairing")),
+        EventType("pairing_closed", _l("closed a mentoring pairing")),
+        EventType("pairing_message_posted", None, ("programme_id", "group_id")),
+        *private,
+    ]
 
 
 @hookimpl

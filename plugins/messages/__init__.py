@@ -3,14 +3,11 @@ digests and friendly reminders for inactive mentors and mentees."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
-from core.declarations import Capability, Setting, UserData
+from core.declarations import Capability, EventType, Setting, UserData
 from core.hookspecs import hookimpl
 
-HERE = Path(__file__).parent
 ALL = frozenset({"manager", "mentor", "mentee"})
 STAFF = frozenset({"manager", "mentor"})
 MANAGER = frozenset({"manager"})
@@ -72,25 +69,14 @@ def register_cli():
 
 
 @hookimpl
-def register_event_labels():
+def register_events():
     """Phrases for the plugin's events."""
-    return {
-        "message_sent": None,  # private: counts as activity, never shown as news
-        "broadcast_sent": _l("sent a message to several people"),
-        "user_reported": _l("reported a member"),
-    }
-
-
-@hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
+    return [
+        # private: counts as activity, never shown as news
+        EventType("message_sent", None, ("conversation_id",)),
+        EventType("broadcast_sent", _l("sent a message to several people")),
+        EventType("user_reported", _l("reported a member"), ("report_id", "programme_id")),
+    ]
 
 
 @hookimpl

@@ -3,15 +3,12 @@ the manager's dashboard and certificates of participation."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from core.declarations import ActivityType, Capability, NavItem, SessionType, UserData
+from core.declarations import ActivityType, Capability, EventType, NavItem, SessionType, UserData
 from core.hookspecs import hookimpl
 
-HERE = Path(__file__).parent
 ALL = frozenset({"manager", "mentor", "mentee"})
 STAFF = frozenset({"manager", "mentor"})
 
@@ -89,27 +86,15 @@ def register_session_types():
 
 
 @hookimpl
-def register_translations():
-    """The plugin's catalogs."""
-    return str(HERE / "translations")
-
-
-@hookimpl
-def register_migrations():
-    """The plugin's Alembic branch."""
-    return str(HERE / "migrations")
-
-
-@hookimpl
-def register_event_labels():
+def register_events():
     """Phrases for the plugin's events."""
-    return {
-        "diary_submitted": _l("wrote a session diary"),
-        "report_written": _l("wrote a monitoring report"),
-        "questionnaire_answered": _l("answered the relationship questionnaire"),
-        "outcome_recorded": _l("recorded an outcome"),
-        "certificate_issued": _l("issued a certificate"),
-    }
+    return [
+        EventType("diary_submitted", _l("wrote a session diary")),
+        EventType("report_written", _l("wrote a monitoring report")),
+        EventType("questionnaire_answered", _l("answered the relationship questionnaire")),
+        EventType("outcome_recorded", _l("recorded an outcome")),
+        EventType("certificate_issued", _l("issued a certificate")),
+    ]
 
 
 @hookimpl

@@ -1,5 +1,6 @@
-"""The figures of the monitoring dashboard, built from the event log with a
-constant number of queries whatever the number of groups or events."""
+"""The figures of the monitoring dashboard, with a constant number of queries
+whatever the number of groups or events: session figures and missing documents
+from the ``group_summary`` hook, diaries and last activity from the event log."""
 
 from __future__ import annotations
 
@@ -28,27 +29,13 @@ class GroupFigures:
     mentees: list[str]
     sessions_planned: int = 0
     sessions_held: int = 0
-    attendance_present: int = 0
-    attendance_expected: int = 0
+    attendance_rate: float | None = None  # share of expected attendances, None before any
     diaries: int = 0
     missing_documents: list[str] = field(default_factory=list)
     last_activity: datetime | None = None
     scores: dict[int, float | None] = field(default_factory=dict)  # point id -> mean
     score_counts: dict[int, int] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)
-    corrected_attendance: float | None = None
-
-    @property
-    def attendance_rate(self) -> float | None:
-        """Share of expected attendances that happened, or None before any session.
-
-        Taken from the session records when a plugin reports them (they follow
-        later corrections), else from the ``session_held`` events."""
-        if self.corrected_attendance is not None:
-            return round(float(self.corrected_attendance), 3)
-        if not self.attendance_expected:
-            return None
-        return round(self.attendance_present / self.attendance_expected, 3)
 
 
 def dashboard(programme: Any, group_ids: frozenset[int] | None, *,
@@ -85,24 +72,10 @@ def dashboard(programme: Any, group_ids: frozenset[int] | None, *,
     ).all()
     for gid, name, n, last in counts:
         f = figures[gid]
-        if name == "session_planned":
-            f.sessions_planned = n
-        elif name == "session_held":
-            f.sessions_held = n
-        elif name == "diary_submitted":
+        if name == "diary_submitted":
             f.diaries = n
         if last and (f.last_activity is None or last > f.last_activity):
             f.last_activity = last
-
-    held = db.session.execute(
-        db.select(Event.group_id, Event.data)
-        .where(Event.programme_id == programme.id, Event.group_id.in_(ids),
-               Event.name == "session_held")
-    ).all()
-    for gid, data in held:
-        data = data or {}
-        figures[gid].attendance_present += int(data.get("present", 0) or 0)
-        figures[gid].attendance_expected += int(data.get("expected", 0) or 0)
 
     points = db.session.execute(
         db.select(SurveyPoint).where(SurveyPoint.programme_id == programme.id)
@@ -137,8 +110,10 @@ def dashboard(programme: Any, group_ids: frozenset[int] | None, *,
                 merged[gid].update(values)
         for gid, values in merged.items():
             if gid in figures:
-                figures[gid].missing_documents = list(values.get("missing_documents", []))
-                if values.get("attendance_rate") is not None:
-                    # attendance corrected after the session was held
-                    figures[gid].corrected_attendance = values["attendance_rate"]
+                f = figures[gid]
+                f.missing_documents = list(values.get("missing_documents", []))
+                f.sessions_planned = values.get("sessions_planned", 0)
+                f.sessions_held = values.get("sessions_held", 0)
+                rate = values.get("attendance_rate")
+                f.attendance_rate = round(float(rate), 3) if rate is not None else None
     return points, [figures[g.id] for g in groups]

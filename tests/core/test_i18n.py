@@ -1,5 +1,6 @@
 """Every user-facing string of the core and of each plugin is translated into
-Czech, Finnish, Dutch and Bulgarian."""
+every language the core ships a catalog for (Czech, Finnish, Dutch, Bulgarian,
+Ukrainian)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,13 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from core import create_app
+from core.extensions import db
+from core.i18n import catalog_languages, compile_catalogs
+from tests.conftest import base_config
+
 ROOT = Path(__file__).resolve().parents[2]
-LANGS = ["cs", "fi", "nl", "bg"]
+LANGS = catalog_languages()[1:]  # every catalog the core ships, English excluded
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "_n": (1, 2), "lazy_ngettext": (1, 2)}
@@ -65,6 +71,7 @@ def test_plugins_with_templates_ship_catalogs():
     ("fi", "fi", "Kirjaudu sisään"),
     ("nl-BE,nl;q=0.8", "nl", "Inloggen"),
     ("bg,en;q=0.3", "bg", "Вход"),
+    ("uk-UA,uk;q=0.9,ru;q=0.5", "uk", "Увійти"),
     ("ja,de;q=0.5", "en", "Log in"),
 ])
 def test_visitors_get_their_browsers_language(client, header, lang, word):
@@ -80,3 +87,33 @@ def test_a_users_choice_beats_the_browser(app, world, login_as):
     c = login_as(world["mentee_a"])
     page = c.get("/dashboard", headers={"Accept-Language": "cs"}).get_data(as_text=True)
     assert '<html lang="fi"' in page
+
+
+def test_a_catalog_folder_is_a_language(tmp_path):
+    for code in ("cs", "ar"):
+        (tmp_path / code / "LC_MESSAGES").mkdir(parents=True)
+        (tmp_path / code / "LC_MESSAGES" / "messages.po").write_text("")
+    assert catalog_languages(tmp_path) == ["en", "ar", "cs"]
+    assert set(catalog_languages()) >= {"en", "cs", "fi", "nl", "bg", "uk"}
+
+
+def test_the_profile_offers_every_catalog_language(app, world, login_as):
+    page = login_as(world["mentee_a"]).get("/profile").get_data(as_text=True)
+    assert 'value="uk"' in page and "Українська" in page
+
+
+def test_right_to_left_languages_set_dir(tmp_path):
+    """A language written right to left (a test-only Arabic catalog) turns the page."""
+    po = tmp_path / "ar" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "Log in"\nmsgstr "تسجيل الدخول"\n', encoding="utf-8")
+    rtl = create_app(base_config(tmp_path, LANGUAGES=["en", "ar"],
+                                 SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'rtl.sqlite'}"))
+    rtl.extensions["babel"].translation_directories.append(str(tmp_path))
+    compile_catalogs([tmp_path])
+    with rtl.app_context():
+        db.create_all()
+        page = rtl.test_client().get("/login", headers={"Accept-Language": "ar"})
+        text = page.get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl"' in text
+    assert "تسجيل الدخول" in text

@@ -15,6 +15,7 @@ from core import create_app
 from core.declarations import (
     ActivityType,
     Capability,
+    EventType,
     FileAction,
     NavItem,
     SessionType,
@@ -30,6 +31,7 @@ from core.plugins import flatten, hooks, registry, setting
 from tests.conftest import base_config, isolate_requests
 from tests.factories import login
 
+ROOT = Path(__file__).resolve().parents[2]
 received: list = []
 bp = Blueprint("probe", __name__)
 
@@ -87,16 +89,8 @@ class ProbePlugin:
         return [probe_hello]
 
     @hookimpl
-    def register_translations(self):
-        return str(Path(__file__).parent / "probe_translations")
-
-    @hookimpl
-    def register_migrations(self):
-        return None
-
-    @hookimpl
-    def register_event_labels(self):
-        return {"probe_poked": "poked a probe"}
+    def register_events(self):
+        return [EventType("probe_poked", "poked a probe", ("colour",))]
 
     @hookimpl
     def nav_items(self, programme, user):
@@ -109,10 +103,6 @@ class ProbePlugin:
     @hookimpl
     def file_actions(self, stored_file, user):
         return [FileAction("Probe action", f"/probe/file/{stored_file.id}")]
-
-    @hookimpl
-    def group_missing_items(self, group):
-        return [f"probe item for {group.name}"]
 
     @hookimpl
     def group_summary(self, groups):
@@ -151,8 +141,11 @@ class ProbePlugin:
 def papp(app, tmp_path):
     """An app with the probe plugin, sharing the test database."""
     received.clear()
+    probe = ProbePlugin()
+    probe.folder = tmp_path / "probe"  # the plugin's folder: translations/, no migrations/
+    (probe.folder / "translations").mkdir(parents=True)
     cfg = base_config(tmp_path, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                      EXTRA_PLUGINS=[ProbePlugin()])
+                      EXTRA_PLUGINS=[probe])
     probe_app = create_app(cfg)
     isolate_requests(probe_app)
     with probe_app.app_context():
@@ -167,10 +160,14 @@ def _client(papp, user):
 
 
 def test_discovery_lists_builtin_and_extra_plugins(papp):
+    from core.plugins import DEFAULT_PLUGINS
+
     names = registry().names
     assert "probe" in names
-    for builtin in ("forum", "documents", "chat"):
-        assert builtin in names  # registered through the entry point group
+    for builtin in DEFAULT_PLUGINS:
+        name = builtin.rpartition(".")[2]
+        # listed in code, not by entry points; present when its folder is
+        assert (name in names) == (ROOT / "plugins" / name).is_dir()
 
 
 def test_plugin_disabled_in_a_programme_answers_404(papp, world, make):
@@ -241,21 +238,40 @@ def test_hook_register_cli(papp):
     assert "hello from probe" in result.output
 
 
-def test_hook_register_translations(papp):
-    assert "probe_translations" in papp.config["BABEL_TRANSLATION_DIRECTORIES"]
+def test_translations_folder_found_by_convention(papp):
+    dirs = papp.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")
+    assert str(registry().folder("probe") / "translations") in dirs
+    present = [n for n in registry().names if (ROOT / "plugins" / n / "translations").is_dir()]
+    assert present  # whichever built-ins this tree holds
+    for name in present:
+        assert str(ROOT / "plugins" / name / "translations") in dirs
 
 
-def test_hook_register_migrations(papp):
-    paths = [p for _n, p in registry().setup_results("register_migrations")]
-    assert any(str(p).endswith("core/migrations/versions") for p in paths)
+def test_migrations_folders_found_by_convention(papp):
+    from core.plugin_migrations import version_locations
+
+    paths = version_locations(registry(), db.engine, papp.instance_path)
+    assert paths[0].endswith("core/migrations/versions")
+    present = [n for n in registry().names if (ROOT / "plugins" / n / "migrations").is_dir()]
+    assert present
+    for name in present:
+        assert str(ROOT / "plugins" / name / "migrations") in paths
+    assert not any("probe" in p for p in paths)  # the probe has no migrations/ folder
     assert all(Path(p).is_dir() for p in paths)
 
 
-def test_hook_register_event_labels(papp):
-    from core.labels import event_label
+def test_hook_register_events(papp, world):
+    from core.events import UnknownEvent
+    from core.labels import event_label, news_event_names
 
     assert event_label("probe_poked") == "poked a probe"
-    assert event_label("something_else") == "something else"
+    assert "probe_poked" in news_event_names() and "message_sent" not in news_event_names()
+    emit("probe_poked", programme=world["programme"], data={"colour": "red"})
+    with pytest.raises(UnknownEvent):
+        emit("probe_prodded", programme=world["programme"])
+    with pytest.raises(UnknownEvent):
+        emit("probe_poked", programme=world["programme"], data={"size": 3})
+    db.session.rollback()
 
 
 def test_hook_nav_items(papp, world):
@@ -280,11 +296,6 @@ def test_hook_file_actions(papp, world):
         actions = flatten(hooks(world["programme"]).file_actions(stored_file=sf,
                                                                  user=world["mentor_a"]))
         assert [a.label for a in actions] == ["Probe action"]
-
-
-def test_hook_group_missing_items(papp, world):
-    items = flatten(hooks(world["programme"]).group_missing_items(group=world["group_a"]))
-    assert "probe item for Group A" in items
 
 
 def test_hook_group_summary(papp, world):
@@ -370,7 +381,7 @@ def test_plugin_manager_uses_public_pluggy_api_only():
 def test_cli_plugins_list_enable_disable(papp, world):
     runner = papp.test_cli_runner()
     out = runner.invoke(args=["plugins", "list"]).output
-    assert "probe" in out and "forum" in out
+    assert all(name in out for name in registry().names) and "probe" in out
     pid = str(world["programme"].id)
     assert "disabled" in runner.invoke(args=["plugins", "disable", "probe", "--programme",
                                              pid]).output
@@ -396,3 +407,40 @@ def test_admin_page_toggles_plugins(papp, world):
 
 
 _ = types  # keep the import for readers who extend this probe
+
+
+class FailingPlugin:
+    """A plugin whose event handler always raises."""
+
+    name = "failing"
+
+    @hookimpl(tryfirst=True)
+    def on_event(self, event):
+        raise RuntimeError("failing plugin")
+
+
+@pytest.fixture
+def failing_app(app, tmp_path):
+    """An app with a plugin that raises on every event, called before all others."""
+    cfg = base_config(tmp_path, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                      EXTRA_PLUGINS=[FailingPlugin()])
+    failing = create_app(cfg)
+    isolate_requests(failing)
+    with failing.app_context():
+        yield failing
+        db.session.remove()
+
+
+def test_a_failing_event_handler_does_not_silence_the_others(failing_app, world, caplog):
+    from core.models import MentoringGroup
+    from core.sessions.models import INITIAL_TYPE, MentoringSession
+
+    c = _client(failing_app, world["manager"])
+    resp = c.post(f"/p/{world['programme'].id}/groups/new", data={"name": "Group F"})
+    assert resp.status_code == 302
+    group = db.session.scalar(db.select(MentoringGroup).where(MentoringGroup.name == "Group F"))
+    initial = db.session.scalars(db.select(MentoringSession).where(
+        MentoringSession.group_id == group.id, MentoringSession.type == INITIAL_TYPE)).all()
+    assert len(initial) == 1  # the core's group_created handler ran after the failure
+    assert any("'failing'" in r.getMessage() and "group_created" in r.getMessage()
+               for r in caplog.records)

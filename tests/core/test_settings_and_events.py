@@ -57,11 +57,11 @@ def test_private_events_stay_out_of_what_is_new(app, world, login_as):
     prog = world["programme"]
     emit("group_created", actor=world["manager"], programme=prog, group=world["group_a"])
     emit("message_sent", actor=world["manager"], programme=prog)
-    emit("some_internal_thing", actor=world["manager"], programme=prog)
+    emit("group_status_changed", actor=world["manager"], programme=prog)
     db.session.commit()
     page = login_as(world["mentee_a"]).get("/dashboard").get_data(as_text=True)
     assert "created a group" in page
-    assert "private message" not in page and "some internal thing" not in page
+    assert "private message" not in page and "group status changed" not in page
 
 
 def test_last_seen_is_refreshed_at_most_hourly(app, world, login_as):

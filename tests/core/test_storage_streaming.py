@@ -165,7 +165,7 @@ def test_upload_through_a_real_form_is_streamed(app, make, login_as):
     prog, group, mentor = world["programme"], world["group_a"], world["mentor_a"]
     folder = make.activity(prog, "documents.folder", group_mode="separate", title="Toolbar")
     prog.settings = {**(prog.settings or {}),
-                     "documents": {"max_file_mb": 50, "quota_mb": 1000}}
+                     "documents": {"max_file_mb": 50}}
     db.session.commit()
     client = login_as(mentor)
     url = f"/documents/folder/{folder.id}/groups/{group.id}/upload"

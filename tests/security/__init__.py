@@ -1,0 +1,1 @@
+"""Security tests: one per class of hole (issue 13)."""

@@ -1,8 +1,11 @@
 /* Live chat: Socket.IO on top of the page, which works without it.
    Nothing is lost: a message is shown as "sent" only after the server has
    stored it and acknowledged; unacknowledged messages are sent again with the
-   same id (stored once); after a reconnection the client asks for what it
-   missed since the last message it saw. */
+   same id (stored once). Each room numbers its messages 1, 2, 3… (seq) with no
+   holes: the client keeps the number up to which it holds everything, asks for
+   what follows it after a reconnection, and asks again as soon as a message
+   arrives whose number leaves a hole (one sent elsewhere while the live
+   connection between servers was down). */
 (function () {
   "use strict";
   var root = document.getElementById("chat");
@@ -21,7 +24,10 @@
   var errorBox = document.getElementById("chat-error");
   var earlier = document.getElementById("chat-earlier");
   var pending = {};          // client id -> {body, tries}
-  var lastId = 0;
+  var lastSeq = 0;           // every message up to this number is shown
+  var held = {};             // numbers shown beyond lastSeq (after a hole)
+  var syncing = false, syncAgain = false;
+  var removedSince = root.getAttribute("data-now");  // removals after it are asked for
   var refused = false;
   var degraded = statusBox.classList.contains("chat-degraded");
   var SYNC_EVERY = 20000;
@@ -78,7 +84,7 @@
   function render(m) {
     var li = document.createElement("li");
     li.className = "chat-message" + (m.removed ? " chat-removed" : "") + (m.author.id === me ? " chat-own" : "");
-    if (m.id) { li.id = "m" + m.id; li.setAttribute("data-id", m.id); }
+    if (m.id) { li.id = "m" + m.id; li.setAttribute("data-id", m.id); li.setAttribute("data-seq", m.seq); }
     li.setAttribute("data-client-id", m.client_id);
     var who = document.createElement("span");
     who.className = "chat-author";
@@ -104,7 +110,7 @@
       span = document.createElement("span");
       li.insertBefore(span, li.querySelector(".chat-body"));
     }
-    span.className = "chat-state" + (state === "failed" ? " chat-state-failed" : "");
+    span.className = "chat-state" + (state === "failed" || state === "retrying" ? " chat-state-failed" : "");
     span.textContent = texts[state];
     var retry = li.querySelector(".chat-retry");
     if (state === "failed" && !retry) {
@@ -125,30 +131,44 @@
 
   function scrollToEnd() { log.scrollTop = log.scrollHeight; }
 
-  function place(li, id) {
-    var items = log.querySelectorAll("li[data-id]");
+  function place(li, seq) {
+    var items = log.querySelectorAll("li[data-seq]");
     for (var i = 0; i < items.length; i++) {
-      if (Number(items[i].getAttribute("data-id")) > id) { log.insertBefore(li, items[i]); return; }
+      if (Number(items[i].getAttribute("data-seq")) > seq) { log.insertBefore(li, items[i]); return; }
     }
     var firstPending = log.querySelector("li.chat-pending");
     log.insertBefore(li, firstPending);
   }
 
-  function add(m) {
-    if (byId(m.id)) { return; }
-    var mine = m.author.id === me ? byClientId(m.client_id) : null;
-    if (mine) {  // our own message came back: give it its id and place
-      mine.id = "m" + m.id;
-      mine.setAttribute("data-id", m.id);
-      mine.classList.remove("chat-pending");
-      place(mine, m.id);
-      removeLink(mine, m);
-    } else {
-      place(render(m), m.id);
+  // a message's number moves lastSeq on only when nothing before it is missing
+  function drain() {
+    Object.keys(held).forEach(function (s) { if (Number(s) <= lastSeq) { delete held[s]; } });
+    while (held[lastSeq + 1]) { delete held[lastSeq + 1]; lastSeq += 1; }
+    return Object.keys(held).length > 0;
+  }
+
+  function show(m) {
+    if (!byId(m.id)) {
+      var mine = m.author.id === me ? byClientId(m.client_id) : null;
+      if (mine) {  // our own message came back: give it its id and place
+        mine.id = "m" + m.id;
+        mine.setAttribute("data-id", m.id);
+        mine.setAttribute("data-seq", m.seq);
+        mine.classList.remove("chat-pending");
+        place(mine, m.seq);
+        removeLink(mine, m);
+      } else {
+        place(render(m), m.seq);
+      }
+      empty.hidden = true;
+      scrollToEnd();
     }
-    lastId = Math.max(lastId, m.id);
-    empty.hidden = true;
-    scrollToEnd();
+  }
+
+  function add(m) {
+    show(m);
+    if (m.seq > lastSeq) { held[m.seq] = true; }
+    if (drain()) { sync(); }  // a hole: fetch what follows lastSeq
   }
 
   function markRemoved(id) {
@@ -209,15 +229,25 @@
     auth: { activity: Number(root.getAttribute("data-activity")), group: group ? Number(group) : null }
   });
 
+  // everything after lastSeq, one request at a time; the answer is the stored
+  // history, so numbers it skips (nothing stored under them) are not waited for
   function sync() {
     if (!socket.connected) { return; }
-    socket.timeout(ACK_TIMEOUT).emit("sync", { after: lastId || null }, function (err, resp) {
+    if (syncing) { syncAgain = true; return; }
+    syncing = true;
+    syncAgain = false;
+    var after = lastSeq;
+    socket.timeout(ACK_TIMEOUT).emit("sync", { after_seq: after, removed_since: removedSince }, function (err, resp) {
+      syncing = false;
       if (err || !resp) { return; }
       if (!resp.ok) { refuse(resp.message); return; }
-      resp.messages.forEach(add);
+      resp.messages.forEach(function (m) { show(m); lastSeq = Math.max(lastSeq, m.seq); });
+      (resp.removed || []).forEach(markRemoved);
+      if (resp.now && !resp.more) { removedSince = resp.now; }
+      var hole = drain();
       if (resp.users) { showPeople(resp.users); }
       showState(resp.status);
-      if (resp.more) { sync(); }
+      if (resp.more || syncAgain) { sync(); } else if (hole) { window.setTimeout(sync, 1000); }
     });
   }
 
@@ -258,8 +288,15 @@
     item.tries += 1;
     socket.timeout(ACK_TIMEOUT).emit("send", { client_id: cid, body: item.body }, function (err, resp) {
       var li = byClientId(cid);
+      var later = Math.min(30000, 1000 * Math.pow(2, item.tries));
       if (err) {  // no acknowledgement: try again with the same id (stored once)
-        window.setTimeout(function () { send(cid); }, Math.min(30000, 1000 * Math.pow(2, item.tries)));
+        window.setTimeout(function () { send(cid); }, later);
+        return;
+      }
+      if (!resp.ok && resp.error === "server") {  // not stored this time: shown, kept, sent again
+        showError(resp.message);
+        if (li) { setState(li, "retrying"); }
+        window.setTimeout(function () { send(cid); }, later);
         return;
       }
       if (!resp.ok) {
@@ -333,8 +370,8 @@
     });
   });
 
-  Array.prototype.forEach.call(log.querySelectorAll("li[data-id]"), function (li) {
-    lastId = Math.max(lastId, Number(li.getAttribute("data-id")));
+  Array.prototype.forEach.call(log.querySelectorAll("li[data-seq]"), function (li) {
+    lastSeq = Math.max(lastSeq, Number(li.getAttribute("data-seq")));
     var t = li.querySelector("time");
     if (t) { t.textContent = localTime(t.getAttribute("datetime")); }
   });

@@ -125,16 +125,6 @@ def _merge(item: Item, doc: Document) -> None:
     item.state = SIGNED if item.signed else UPLOADED
 
 
-def missing_for(programme_id: int, groups: Iterable[Any],
-                mandatory_only: bool = True) -> dict[int, list[str]]:
-    """``{group_id: [texts]}`` naming each group's missing mandatory documents."""
-    groups = list(groups)
-    templates = templates_of(programme_id, mandatory_only=mandatory_only)
-    table = states(programme_id, [g.id for g in groups], templates)
-    return {gid: [t for t in (i.missing_text() for i in items) if t]
-            for gid, items in table.items()}
-
-
 def summary(programme_id: int, groups: Iterable[Any]) -> dict[int, dict[str, int]]:
     """Figures per group: ``missing_documents`` (texts naming what is missing, the key
     the ``group_summary`` hook documents), and counts of mandatory, complete and

@@ -103,7 +103,8 @@ def _thread(activity: Activity, group_id: int | None, users: dict[str, Any], aut
                 "Strengths: reliable, organised, forklift licence",
                 "What I want to improve: job interviews in Czech"])
             sf = save_bytes(data, "Self-assessment (filled in).docx", plugin="forum",
-                            programme=activity.programme_id, user=users[key])
+                            programme=activity.programme_id, user=users[key],
+                            rate=False, quota=False)
             post.attachments.append(Attachment(file=sf))
         db.session.add(post)
         last = post

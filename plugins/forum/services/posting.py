@@ -14,7 +14,7 @@ from core.events import emit
 from core.extensions import db
 from core.models import Activity, utcnow
 from core.plugins import setting
-from core.storage import UploadError, discard, save_upload
+from core.storage import UploadError, discard, save_upload, shown_name
 from core.text import render_markdown
 from plugins.forum.models import Attachment, Discussion, Post, Revision
 from plugins.forum.services.subscriptions import set_subscription
@@ -47,7 +47,7 @@ def _attach(post: Post, activity: Activity, uploads: Iterable[Any] | None, user:
         try:
             sf = save_upload(upload, plugin=PLUGIN, programme=activity.programme_id, user=user)
         except UploadError as err:
-            raise UploadError(f"{upload.filename}: {err}", err.status) from err
+            raise UploadError(f"{shown_name(upload.filename)}: {err}", err.status) from err
         stored.append(sf)
         post.attachments.append(Attachment(file=sf, position=position))
 

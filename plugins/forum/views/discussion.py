@@ -92,6 +92,7 @@ def reply(activity_id: int, discussion_id: int):
     if not can_reply(activity, disc):
         abort(404)
     form = ReplyForm()
+    status = 200
     parent = _parent(activity, disc, request.args.get("quote") or form.parent.data)
     if request.method == "GET" and parent is not None and parent.deleted_at is None:
         author = parent.author.name if parent.author else _("deleted user")
@@ -106,11 +107,12 @@ def reply(activity_id: int, discussion_id: int):
                                  form.attachments.data, current_user)
         except (UploadError, posting.SaveFailed) as err:
             form.attachments.errors = [*form.attachments.errors, str(err)]
+            status = getattr(err, "status", status)  # 413, 429, 507 for a refused file
         else:
             flash(_("Your reply has been posted."), "success")
             return redirect(url_for(".post_link", activity_id=activity.id, post_id=post.id))
     return render_form("forum/reply_form.html", activity, form, discussion=disc,
-                       parent=parent, may_attach=can_attach(activity, disc.group_id))
+                       parent=parent, may_attach=can_attach(activity, disc.group_id)), status
 
 
 @bp.route("/<int:activity_id>/d/<int:discussion_id>/<any(pin, lock):flag>", methods=["POST"])

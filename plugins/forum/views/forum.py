@@ -66,6 +66,7 @@ def new_discussion(activity_id: int):
     if (activity.separate and group is None) or not can_start(activity, group_id):
         abort(404)
     form = DiscussionForm()
+    status = 200
     if form.validate_on_submit() and not form.preview_requested:
         try:
             discussion = posting.start_discussion(activity, group_id, form.title.data,
@@ -73,12 +74,13 @@ def new_discussion(activity_id: int):
                                                   current_user)
         except (UploadError, posting.SaveFailed) as err:
             form.attachments.errors = [*form.attachments.errors, str(err)]
+            status = getattr(err, "status", status)  # 413, 429, 507 for a refused file
         else:
             flash(_("Your discussion has been posted."), "success")
             return redirect(url_for(".discussion", activity_id=activity.id,
                                     discussion_id=discussion.id))
     return render_form("forum/discussion_form.html", activity, form, group=group,
-                       group_arg=_group_arg(group), **forum_context(activity, group_id))
+                       group_arg=_group_arg(group), **forum_context(activity, group_id)), status
 
 
 @bp.route("/<int:activity_id>/search")

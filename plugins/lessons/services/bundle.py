@@ -310,7 +310,7 @@ def load(files: Files, section: Section, actor: Any = None, *,
         for rel in sorted(files):
             if rel.startswith(IMAGE_DIR):
                 row, _old = images.store(activity, rel[len(IMAGE_DIR):], io.BytesIO(files[rel]),
-                                         actor)
+                                         actor, rate=False)
                 stored.append(row.file)
         db.session.flush()
         emit("activity_created", actor=actor, programme=programme, obj=activity)

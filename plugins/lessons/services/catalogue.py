@@ -23,18 +23,11 @@ TRACK_LABELS = {
     "mentee": _l("Track for mentees"),
     "all": _l("For everyone"),
 }
-LANGUAGE_NAMES = {"en": "English", "cs": "Čeština", "fi": "Suomi", "nl": "Nederlands",
-                  "bg": "Български"}
 
 
 def track_label(track: str) -> str:
     """The translated name of a track."""
     return str(TRACK_LABELS.get(track, track))
-
-
-def language_name(code: str) -> str:
-    """A language's name in that language (as language pickers show it)."""
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def track_order(role: str | None) -> list[str]:

@@ -68,14 +68,16 @@ def images_of(activity_id: int) -> list[Image]:
         .options(joinedload(Image.file))))
 
 
-def store(activity: Any, name: str, stream: IO[bytes], user: Any = None) -> tuple[Image, Any]:
-    """Store an image under ``name`` in a lesson, replacing one of the same name.
+def store(activity: Any, name: str, stream: IO[bytes], user: Any = None, *,
+          rate: bool = True) -> tuple[Image, Any]:
+    """Store an image under ``name`` in a lesson, replacing one of the same name;
+    ``rate=False`` for the images of an imported lesson (one upload, many files).
 
     Returns the image row and the stored file it replaced (or None), which the
     caller deletes after committing. Raises ``storage.UploadError``.
     """
     stored = storage.save_stream(stream, name, plugin="lessons", programme=activity.programme_id,
-                                 user=user, allowed=IMAGE_KINDS)
+                                 user=user, allowed=IMAGE_KINDS, rate=rate)
     db.session.flush()
     row = db.session.scalar(db.select(Image).where(Image.activity_id == activity.id,
                                                    Image.name == name))

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import case
 
 from core.extensions import db
+from core.i18n import language_label
 from core.models import Membership, Programme, User
 from core.permissions import can, capability_required, role_in
 from core.views.helpers import get_or_404
@@ -25,7 +26,7 @@ def index(programme_id: int):
     return render_template(
         "lessons/index.html", programme=programme, manage=manage,
         role=role_in(current_user, programme.id), track_label=catalogue.track_label,
-        language_name=catalogue.language_name,
+        language_name=language_label,
         **course_view(programme, current_user, include_hidden=manage))
 
 

@@ -83,7 +83,12 @@ def _touch(activity: Activity) -> None:
 @capability_required(MANAGE)
 def manage(activity_id: int):
     """The lesson's chapters, pages, questions and images, with their actions."""
-    activity = _lesson(activity_id)
+    return render_manage(_lesson(activity_id))
+
+
+def render_manage(activity: Any, image_form: ImageForm | None = None,
+                  status: int = 200) -> tuple[str, int]:
+    """The lesson's manage page; ``image_form`` keeps a refused image upload's errors."""
     chapters = chapters_of(activity.id)
     present = {img.name for img in images.images_of(activity.id)}
     missing = {p.id: [n for n in images.referenced_names(p.body_html, activity.id)
@@ -92,7 +97,8 @@ def manage(activity_id: int):
     return render_template(
         "lessons/manage.html", activity=activity, programme=activity.programme,
         lesson=lesson_of(activity), chapters=chapters, images=images.images_of(activity.id),
-        missing=missing, image_form=ImageForm(), confirm=ConfirmForm(), track_label=track_label)
+        missing=missing, image_form=image_form or ImageForm(), confirm=ConfirmForm(),
+        track_label=track_label), status
 
 
 @bp.route("/<int:activity_id>/settings", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from plugins.lessons.forms import ImageForm, ImportForm, TranslateForm
 from plugins.lessons.models import TYPE, Image
 from plugins.lessons.services import bundle, images
 from plugins.lessons.services.catalogue import lesson_of, translations_of
+from plugins.lessons.views.editor import render_manage
 
 MANAGE = "lessons.manage"
 
@@ -49,8 +50,8 @@ def upload_image(activity_id: int):
         db.session.commit()
     except storage.UploadError as err:
         db.session.rollback()
-        flash(str(err), "error")
-        return redirect(back)
+        form.file.errors = [*form.file.errors, str(err)]
+        return render_manage(activity, form, err.status)
     if replaced is not None:
         storage.delete(replaced)
         db.session.commit()
@@ -108,6 +109,7 @@ def import_lesson(programme_id: int):
     if not programme.sections:
         flash(_("Add a section first; lessons live inside sections."), "info")
         return redirect(url_for("course.new_section", programme_id=programme.id))
+    status = 200
     if form.validate_on_submit():
         upload = form.file.data
         section = db.session.get(Section, form.section_id.data)
@@ -122,6 +124,7 @@ def import_lesson(programme_id: int):
                 activity = bundle.load(files, section, current_user)
             except (bundle.BundleError, storage.UploadError) as err:
                 form.file.errors.append(str(err))
+                status = getattr(err, "status", 400)
             else:
                 flash(_("The lesson “%(t)s” was imported.", t=activity.title), "success")
                 if ignored:
@@ -133,7 +136,7 @@ def import_lesson(programme_id: int):
                            cancel=url_for(".index", programme_id=programme.id),
                            intro=_("Upload a zip of a lesson folder: lesson.json, the pages "
                                    "as markdown files and an images folder. Lessons exported "
-                                   "from this site have this form."))
+                                   "from this site have this form.")), status
 
 
 @bp.route("/<int:activity_id>/translate", methods=["GET", "POST"])
@@ -152,11 +155,13 @@ def translate(activity_id: int):
     if not form.language.choices:
         flash(_("There is a copy of this lesson in every language already."), "info")
         return redirect(url_for(".manage", activity_id=activity.id))
+    status = 200
     if form.validate_on_submit():
         try:
             copy = bundle.copy(activity, form.language.data, current_user)
         except (bundle.BundleError, storage.UploadError) as err:
             form.language.errors.append(str(err))
+            status = getattr(err, "status", 400)
         else:
             flash(_("A copy was made. Translate its chapters, pages and questions now."),
                   "success")
@@ -166,4 +171,4 @@ def translate(activity_id: int):
         title=_("Translate “%(t)s”", t=activity.title),
         cancel=url_for(".manage", activity_id=activity.id),
         intro=_("A copy of the whole lesson is made in the same section, linked to this one. "
-                "Learners whose language it is are offered the copy."))
+                "Learners whose language it is are offered the copy.")), status

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -149,12 +151,8 @@ def profile_edit(programme_id: int):
     programme = programme_or_404(programme_id)
     user = current()
     _user, role = member_or_404(programme_id, user.id)
-    slots = competence_slots(programme)
-    seeking = role == "mentee"
-    needed = min_age(programme_id)
+    form, slots, seeking, needed = _profile_form(programme, role)
     profile = profile_of(user.id, programme_id)
-    form = profile_form(slots, seeking)
-    form.languages.choices = language_choices()
     if not form.is_submitted():
         _fill(form, profile, slots, seeking, needed)
     if form.validate_on_submit():
@@ -165,11 +163,28 @@ def profile_edit(programme_id: int):
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for(".profile_view", programme_id=programme_id, user_id=user.id))
+    return _profile_page(programme, form, profile, slots, seeking, needed)
+
+
+def _profile_form(programme: Any, role: str) -> tuple[Any, list, bool, int]:
+    """The profile form for a member's role, with its competence slots, whether the
+    member seeks a mentor and the minimum age."""
+    slots = competence_slots(programme)
+    seeking = role == "mentee"
+    form = profile_form(slots, seeking)
+    form.languages.choices = language_choices()
+    return form, slots, seeking, min_age(programme.id)
+
+
+def _profile_page(programme: Any, form: Any, profile: Profile | None, slots: list,
+                  seeking: bool, needed: int, photo_form: PhotoForm | None = None,
+                  status: int = 200) -> tuple[str, int]:
+    """The profile form page; ``photo_form`` keeps a refused photo's error."""
     return render_template(
         "matching/profile_form.html", programme=programme, form=form, profile=profile,
-        slots=slots, seeking=seeking, min_age=needed, photo_form=PhotoForm(),
+        slots=slots, seeking=seeking, min_age=needed, photo_form=photo_form or PhotoForm(),
         fields=PROFILE_FIELDS,
-    )
+    ), status
 
 
 @bp.route("/p/<int:programme_id>/matching/profile/photo", methods=["POST"])
@@ -178,16 +193,19 @@ def photo_upload(programme_id: int):
     """Replace one's photo with a shrunk, metadata-free copy."""
     programme = programme_or_404(programme_id)
     user = current()
-    member_or_404(programme_id, user.id)
+    _user, role = member_or_404(programme_id, user.id)
     form = PhotoForm()
     if not form.validate_on_submit():
         abort(400)
+    profile = profile_of(user.id, programme_id)
     try:
         stored = save_photo(request.files.get("photo"), programme=programme, user=user)
     except UploadError as err:
-        flash(str(err), "error")
-        return redirect(url_for(".profile_edit", programme_id=programme_id))
-    profile = profile_of(user.id, programme_id)
+        form.photo.errors = [str(err)]
+        shown, slots, seeking, needed = _profile_form(programme, role)
+        _fill(shown, profile, slots, seeking, needed)
+        return _profile_page(programme, shown, profile, slots, seeking, needed, form,
+                             err.status)
     if profile is None:
         profile = Profile(programme_id=programme_id, user_id=user.id)
         db.session.add(profile)

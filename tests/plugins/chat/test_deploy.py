@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,9 +108,10 @@ class Topology:
             pass
 
 
-@pytest.fixture(scope="module")
-def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
-    tmp = tmp_path_factory.mktemp("topology")
+@contextmanager
+def running_topology(tmp: Path, **extra: str) -> Iterator[Topology]:
+    """``deploy/run-topology.sh`` started in ``tmp`` (demo data, its own SQLite) and
+    up; stopped (SIGTERM) at the end unless the caller stopped it."""
     port, pages, *sockets = distinct_free_ports(4)
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "SOCKETIO_ASYNC_MODE")}
@@ -117,6 +119,7 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
                PAGES_PORT=str(pages), SOCKET_PORTS=" ".join(map(str, sockets)),
                LISTEN_HOST="127.0.0.1", SERVER_NAME="_", UPLOAD_MAX_MB="50", WORKERS="2",
                THREADS="4", DEMO="1", NGINX=str(NGINX))
+    env.update(extra)
     log_path = tmp / "topology.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(["bash", str(SCRIPT)], cwd=tmp, env=env, stdout=log,
@@ -135,6 +138,12 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
         if not topo.stopped:
             topo.stop()
         topo.kill_leftovers()
+
+
+@pytest.fixture(scope="module")
+def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
+    with running_topology(tmp_path_factory.mktemp("topology")) as topo:
+        yield topo
 
 
 def demo_password(topo: Topology, email: str) -> str:
@@ -274,6 +283,29 @@ def test_chat_across_pages_both_socket_processes_and_redis(topology):
     for _m, path, _s, upstream in access:
         expected = chosen if path.startswith("/socket.io/") else f"127.0.0.1:{topology.pages_port}"
         assert upstream == expected, (path, upstream)
+
+
+def command_line(path: Path) -> str:
+    """A process's command line from /proc, or "" when it is gone."""
+    try:
+        return path.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def test_gunicorn_keeps_idle_connections_longer_than_nginx(topology):
+    """nginx must close an idle upstream connection before gunicorn does, or a POST
+    sent down it as gunicorn closes it gets a 502 (nginx does not retry a POST)."""
+    config = re.search(r"nginx configuration: (\S+)", topology.log())
+    assert config
+    idle = re.search(r"upstream ementoring_pages \{[^}]*keepalive_timeout (\d+)s;",
+                     Path(config.group(1)).read_text())
+    assert idle
+    pages = [c for c in map(command_line, Path("/proc").glob("[0-9]*/cmdline"))
+             if "gunicorn" in c and f":{topology.pages_port}" in c]
+    assert pages, "gunicorn not found"
+    keep_alive = re.search(r"--keep-alive (\d+)", pages[0])
+    assert keep_alive and int(keep_alive.group(1)) > int(idle.group(1))
 
 
 def test_sigterm_stops_every_process(topology):

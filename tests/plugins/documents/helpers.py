@@ -79,7 +79,7 @@ def add_document(folder: Any, group: Any, user: Any, *, title: str = "Signed con
     doc = new_document(folder, group.id, title=title, template=template, user=user)
     for n in range(versions):
         sf = save_bytes(data, name if n == 0 else f"v{n + 1}-{name}", plugin="documents",
-                        programme=folder.programme_id, user=user)
+                        programme=folder.programme_id, user=user, rate=False)
         add_version(doc, sf, user, note=f"version {n + 1}")
         db.session.flush()
     db.session.commit()

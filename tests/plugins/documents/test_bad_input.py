@@ -106,28 +106,27 @@ def test_request_over_the_site_limit(app, docs, login_as):
         app.config["MAX_CONTENT_LENGTH"] = old
 
 
-def test_upload_rate_per_person(docs, login_as):
-    set_settings(docs.programme, uploads_per_hour=2)
+def test_upload_rate_per_person(docs, login_as, app, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_RATE_FILES", 2)
     mentor = login_as(docs.mentor_a)
     for n in range(2):
         assert upload(mentor, docs.managing, docs.group_a, f"f{n}.pdf").status_code == 302
     _refused(mentor, docs, "third.pdf", PDF, 429,
-             "You have reached the limit of 2 uploads per hour.")
+             "You have uploaded too much in a short time (at most 2 files")
     # someone else is not held back by the mentor's uploads
     assert upload(login_as(docs.manager), docs.managing, docs.group_a,
                   "m.pdf").status_code == 302
 
 
-def test_programme_quota(docs, login_as, make):
-    set_settings(docs.programme, quota_mb=1)
+def test_programme_quota(docs, login_as, make, app, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_PROGRAMME_QUOTA_MB", 1)
     mentor = login_as(docs.mentor_a)
     assert upload(mentor, docs.managing, docs.group_a, "a.pdf",
                   PDF + b"0" * 600_000).status_code == 302
     _refused(mentor, docs, "b.pdf", PDF + b"1" * 600_000, 413,
-             "This programme's document storage is full")
-    # files of other programmes and other plugins do not count
+             "This programme's storage space is full (1 MB)")
+    # files of other programmes do not count
     other = make.programme()
-    save_bytes(PDF + b"2" * 900_000, "x.pdf", plugin="forum", programme=docs.programme.id)
     save_bytes(PDF + b"3" * 900_000, "y.pdf", plugin="documents", programme=other.id)
     db.session.commit()
     assert upload(mentor, docs.managing, docs.group_a, "c.pdf",

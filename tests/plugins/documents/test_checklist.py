@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from core.extensions import db
-from core.plugins import flatten, hooks
+from core.plugins import hooks
 from plugins.documents.services.checklist import MISSING, SIGNED, UPLOADED, states
 from tests.plugins.documents.helpers import (
     DOCX,
@@ -121,11 +121,14 @@ def test_overview_query_count_does_not_grow_with_groups(docs, login_as, make, qu
     assert count(1) == count(12)
 
 
-def test_hook_group_missing_items(docs):
+def test_group_summary_names_missing_documents(docs):
     add_document(docs.managing, docs.group_a, docs.mentor_a, template=docs.contract,
                  name="draft.docx", data=DOCX)
     fresh_g()
-    items = flatten(hooks(docs.programme).group_missing_items(group=docs.group_a))
+    merged: dict = {}
+    for result in hooks(docs.programme).group_summary(groups=[docs.group_a]):
+        merged.update((result or {}).get(docs.group_a.id, {}))
+    items = merged["missing_documents"]
     assert "Mentoring contract (signed copy)" in items
     assert "Session plan" in items and "Monitoring report" in items
     assert "Relationship questionnaire" not in items

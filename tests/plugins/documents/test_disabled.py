@@ -73,7 +73,6 @@ def test_hooks_and_navigation_disappear(app, docs, disabled, login_as):
         fresh_g()
         relay = hooks(docs.programme)
         assert flatten(relay.file_actions(stored_file=forum_file, user=docs.mentor_a)) == []
-        assert flatten(relay.group_missing_items(group=docs.group_a)) == []
         assert not any("missing_documents" in (r or {}).get(docs.group_a.id, {})
                        for r in relay.group_summary(groups=[docs.group_a]))
         widgets = flatten(relay.dashboard_widgets(programme=docs.programme, user=docs.manager))

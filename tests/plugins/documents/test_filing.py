@@ -19,7 +19,7 @@ def attachment(docs, user, name: str = "diary-session-1.docx", data: bytes = DOC
                programme=None) -> StoredFile:
     """A file as the forum would store it for a post's attachment."""
     sf = save_bytes(data, name, plugin="forum", programme=programme or docs.programme,
-                    user=user)
+                    user=user, rate=False)
     db.session.commit()
     return sf
 
@@ -152,16 +152,16 @@ def test_filing_refusals(docs, login_as, make):
     assert mentor.get(_file_url(docs, sf)).status_code == 405  # no state change on GET
 
 
-def test_filing_respects_limits(docs, login_as):
-    from tests.plugins.documents.helpers import set_settings, store_listing
+def test_filing_respects_limits(docs, login_as, app, monkeypatch):
+    from tests.plugins.documents.helpers import store_listing
 
     add_document(docs.managing, docs.group_a, docs.mentor_a, data=PDF + b"1" * 600_000)
     sf = attachment(docs, docs.mentee_a, "big.pdf", PDF + b"0" * 700_000)
-    set_settings(docs.programme, quota_mb=1)
+    monkeypatch.setitem(app.config, "UPLOAD_PROGRAMME_QUOTA_MB", 1)
     before = store_listing()
     resp = login_as(docs.mentor_a).post(_file_url(docs, sf))
     assert resp.status_code == 413
-    assert "document storage is full" in plain(resp)
+    assert "storage space is full" in plain(resp)
     assert store_listing() == before
     assert db.session.scalar(db.select(db.func.count(Document.id))) == 1  # the earlier one
 

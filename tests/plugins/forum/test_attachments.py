@@ -90,7 +90,7 @@ def test_one_refused_file_keeps_nothing(app, world, shared, login_as):
         "attachments": [upload("good.pdf", PDF), upload("fake.pdf", b"MZ not a pdf")],
     })
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 200
+    assert resp.status_code == 400  # the form again, with what is wrong
     assert "fake.pdf" in html and "does not match its type" in html
     assert "My text stays" in html and 'value="Two files"' in html
     assert _counts() == (0, 0, 0, 0)
@@ -101,7 +101,7 @@ def test_refused_type_on_a_reply_keeps_nothing(app, world, shared, login_as):
     c = login_as(world["mentee_a"])
     d = start(c, shared)
     before, before_files = _counts(), set(_stored_files(app))
-    resp = reply(c, shared, d, body="Reply text", status=200,
+    resp = reply(c, shared, d, body="Reply text", status=400,
                  files=[upload("ok.png", PNG), upload("virus.exe", b"MZ....")])
     assert "not accepted" in resp.get_data(as_text=True)
     assert _counts() == before

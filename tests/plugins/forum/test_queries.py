@@ -31,7 +31,7 @@ def _discussion(activity, world, n_posts: int, title: str) -> Discussion:
                     parent_id=posts[i // 2].id if i else None)
         if i % 10 == 3:
             sf = save_bytes(PDF, f"form-{i}.pdf", plugin="forum",
-                            programme=activity.programme_id, user=author)
+                            programme=activity.programme_id, user=author, rate=False)
             post.attachments.append(Attachment(file=sf))
         if i % 7 == 5:
             post.deleted_at = start

@@ -244,7 +244,7 @@ def test_bad_lessons_are_refused_and_leave_nothing(app, world, make, login_as, c
     resp = c.post(f"/lessons/p/{prog.id}/import",
                   data={"file": (io.BytesIO(_zip(files)), "l.zip"), "section_id": section.id},
                   content_type="multipart/form-data")
-    assert resp.status_code == 200
+    assert resp.status_code == 400  # the form again, with what is wrong
     assert message in resp.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Activity.id))) == 0
     assert db.session.scalar(db.select(db.func.count(Chapter.id))) == 0

@@ -124,7 +124,7 @@ def test_declarations(app):
     assert reg.activity_types["matching.round"].group_modes == ("shared",)
     assert reg.settings[("matching", "min_age")].default == 0
     assert reg.settings[("matching", "pairing_weeks")].default == 10
-    assert reg.event_labels["pairing_formed"]
+    assert reg.event_types["pairing_formed"].label
 
 
 def test_nav_items_for_members(world, login_as):

@@ -13,6 +13,8 @@ from core.events import emit
 from core.extensions import db
 from core.models import Event
 from core.plugins import registry
+from core.sessions.models import INITIAL_TYPE
+from core.sessions.services import hold, plan_session
 from plugins.monitoring.exports import neutralise
 from plugins.monitoring.instrument import ITEM_KEYS, score
 from plugins.monitoring.models import Certificate, Goal, Outcome, SurveyAnswer, SurveyPoint
@@ -95,18 +97,20 @@ def test_anonymity_threshold_for_mentors(app, world, survey, login_as, make):
 
 
 def _events(world):
-    """A hand-counted fixture: group A planned 3, held 2 (5 of 6 attending), 2 diaries;
-    group B planned 1, held 0."""
+    """A hand-counted fixture: group A 3 sessions planned, 2 held (5 of 6 attending),
+    2 diaries; group B 1 planned, 0 held. Session figures come from the sessions
+    (the ``group_summary`` hook), diaries from events."""
     prog, a, b = world["programme"], world["group_a"], world["group_b"]
-    for _ in range(3):
-        emit("session_planned", programme=prog, group=a)
-    emit("session_held", programme=prog, group=a, data={"present": 3, "expected": 3,
-                                                          "title": "Initial session"})
-    emit("session_held", programme=prog, group=a, data={"present": 2, "expected": 3,
-                                                          "title": "CV and cover letter"})
+    people = [world["mentor_a"].id, world["mentee_a"].id, world["manager"].id]
+    for i in range(3):
+        plan_session(a, INITIAL_TYPE, title=f"Planned {i}")
+    first = plan_session(a, INITIAL_TYPE, title="Initial session")
+    hold(first, dict.fromkeys(people, "present"), "")
+    second = plan_session(a, INITIAL_TYPE, title="CV and cover letter")
+    hold(second, {**dict.fromkeys(people[:2], "present"), people[2]: "absent"}, "")
     emit("diary_submitted", programme=prog, group=a)
     emit("diary_submitted", programme=prog, group=a)
-    emit("session_planned", programme=prog, group=b)
+    plan_session(b, INITIAL_TYPE, title="Initial session")
     emit("post_created", programme=prog, group=b)
     db.session.commit()
 
