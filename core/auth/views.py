@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
+from werkzeug.wrappers import Response
 
 from core.auth import limits, logins, passwords, throttle, tokens
 from core.auth.forms import (
@@ -97,30 +99,29 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+def _log_out(end: Callable[[User], None], event: str, message: str) -> Response:
+    """End this session (``end`` decides which others end with it) and go to login."""
+    user = current_user._get_current_object()
+    end(user)
+    db.session.commit()
+    security_event(event, "success", user=user.id)
+    logout_user()
+    session.clear()
+    flash(message, "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/logout", methods=["POST"])
 @capability_required("core.use")
 def logout():
-    user = current_user._get_current_object()
-    logins.end_session(user)
-    db.session.commit()
-    security_event("logout", "success", user=user.id)
-    logout_user()
-    session.clear()
-    flash(_("You have logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return _log_out(logins.end_session, "logout", _("You have logged out."))
 
 
 @bp.route("/logout/everywhere", methods=["POST"])
 @capability_required("core.use")
 def logout_everywhere():
-    user = current_user._get_current_object()
-    logins.end_all_sessions(user)
-    db.session.commit()
-    security_event("logout.everywhere", "success", user=user.id)
-    logout_user()
-    session.clear()
-    flash(_("You have logged out on every device."), "info")
-    return redirect(url_for("auth.login"))
+    return _log_out(logins.end_all_sessions, "logout.everywhere",
+                    _("You have logged out on every device."))
 
 
 @bp.route("/password", methods=["GET", "POST"])

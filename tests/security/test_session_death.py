@@ -54,12 +54,17 @@ def test_logging_out_on_one_device_keeps_the_others(app, make):
     assert laptop.get("/profile").status_code == 200
 
 
-def test_a_password_change_ends_every_other_session_and_the_feed(app, make):
-    user = make.user()
+def _two_devices(app: Any, user: Any) -> tuple[Any, Any, str]:
+    """Two browsers logged in as ``user``, and the user's calendar feed path."""
     here, there = app.test_client(), app.test_client()
     login(here, user)
     login(there, user)
-    old_feed = f"/calendar/feed/{user.id}/{user.feed_token}.ics"
+    return here, there, f"/calendar/feed/{user.id}/{user.feed_token}.ics"
+
+
+def test_a_password_change_ends_every_other_session_and_the_feed(app, make):
+    user = make.user()
+    here, there, old_feed = _two_devices(app, user)
     assert here.get(old_feed).status_code == 200
     resp = here.post("/password", data={"current": PASSWORD, "password": NEW, "confirm": NEW})
     assert resp.status_code == 302
@@ -86,10 +91,7 @@ def test_a_reset_ends_every_session_and_the_feed(app, make, smtp):
 
 def test_logging_out_everywhere_ends_every_session_and_the_feed(app, make):
     user = make.user()
-    here, there = app.test_client(), app.test_client()
-    login(here, user)
-    login(there, user)
-    old_feed = f"/calendar/feed/{user.id}/{user.feed_token}.ics"
+    here, there, old_feed = _two_devices(app, user)
     assert "Log out on every device" in here.get("/profile").get_data(as_text=True)
     assert here.post("/logout/everywhere").status_code == 302
     assert here.get("/profile").status_code == 302
