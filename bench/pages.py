@@ -1,15 +1,20 @@
 """Measure pages of the real app under concurrent load, next to a bare Flask page.
 
     .venv/bin/python bench/pages.py [--duration 10] [--connections 8] [--tool auto]
+        [--database-url postgresql://…] [--scales 1,10,100]
 
-Builds a fresh SQLite database in a temporary folder (``ementoring init`` and
-``ementoring demo``), adds a discussion of 200 posts to the demo's group forum,
-starts the real app and bench/bare_app.py under gunicorn with the same settings
-(2 threaded workers, 4 threads each), logs in with a session cookie and loads,
-one after the other: the discussion page, the course page, the dashboard, and
-bare Flask pages of 20 KB and of the discussion page's size. Prints requests per
+Builds a fresh database (SQLite in a temporary folder, or ``--database-url``, whose
+schema it drops and recreates) with ``ementoring init`` and ``ementoring demo``,
+adds a discussion of 200 posts to the demo's group forum and the mixed workload's
+people and discussions (bench/mixed.py), starts the real app and
+bench/bare_app.py under gunicorn with the same settings (2 threaded workers, 4
+threads each), logs in with a session cookie and loads, one after the other: the
+discussion page, the course page, the dashboard, the mixed workload, and bare
+Flask pages of 20 KB and of the discussion page's size. Prints requests per
 second, p50/p99 latency, SQL statements per page and the ratio to bare Flask.
-Everything runs on the loopback interface and ends when the script does.
+Then, for each further ``--scales`` entry, grows the data (bench/generate.py) and
+reports each page's time for one request at each size. Everything runs on the
+loopback interface and ends when the script does.
 """
 
 from __future__ import annotations
@@ -32,12 +37,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import mixed  # noqa: E402
 from loadgen import Result, run_python, run_wrk, wrk_available  # noqa: E402
 
 PASSWORD = "bench-Password-2026!"
 USER = "mentee1@demo.ementoring.test"
+MANAGER = "manager@demo.ementoring.test"
 BARE_SIZE = 20 * 1024
-TARGETS = {"discussion": 0.10, "course": 0.25, "dashboard": 0.25}
+TARGETS = {"discussion": 0.08, "course": 0.12, "dashboard": 0.12, "mixed": 0.10}
 
 
 def free_port() -> int:
@@ -48,20 +55,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def environment(tmp: Path) -> dict[str, str]:
+def environment(tmp: Path, database_url: str | None = None) -> dict[str, str]:
     """Environment of the CLI, the app under gunicorn and this process."""
     instance = tmp / "instance"
     instance.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items()
            if k not in ("MAIL_SERVER", "REDIS_URL", "FLASK_DEBUG")}
     env.update(EMENTORING_INSTANCE=str(instance),
-               DATABASE_URL=f"sqlite:///{instance / 'bench.sqlite'}",
-               SECRET_KEY=secrets.token_hex(32), PYTHONUNBUFFERED="1")
+               DATABASE_URL=database_url or f"sqlite:///{instance / 'bench.sqlite'}",
+               SECRET_KEY=secrets.token_hex(32), PYTHONUNBUFFERED="1",
+               PYTHONPATH=str(ROOT))
     return env
+
+
+def empty_database(url: str) -> None:
+    """Drop every table of a PostgreSQL database given by ``--database-url``."""
+    import psycopg
+
+    url = re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql://", url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
 
 
 def build_database(env: dict[str, str]) -> None:
     """``ementoring init`` and ``ementoring demo`` into the fresh instance."""
+    if env["DATABASE_URL"].startswith("postgres"):
+        empty_database(env["DATABASE_URL"])
     cli = [sys.executable, "-m", "core.cli"]
     for args in (["init", "--no-admin"], ["demo", "--password", PASSWORD]):
         done = subprocess.run(cli + args, env=env, cwd=ROOT, capture_output=True, text=True)
@@ -143,16 +163,19 @@ def add_discussion(env: dict[str, str], n_posts: int) -> dict[str, Any]:
             "course": f"/p/{programme.id}",
             "dashboard": "/dashboard",
         }
+        monitoring = f"/monitoring/p/{programme.id}/dashboard"
+    plan = mixed.prepare(app, PASSWORD)
     # outside the set-up's app context: each request gets a fresh session, as in production
-    return {"paths": paths, "queries": count_queries(app, paths)}
+    return {"paths": paths, "queries": count_queries(app, paths), "app": app, "plan": plan,
+            "monitoring": monitoring}
 
 
-def _login_test_client(app: Any) -> Any:
+def _login_test_client(app: Any, email: str = USER) -> Any:
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
         re.search(r'name="csrf_token" value="([^"]+)"', page)
-    resp = client.post("/login", data={"email": USER, "password": PASSWORD,
+    resp = client.post("/login", data={"email": email, "password": PASSWORD,
                                        "csrf_token": token.group(1) if token else ""})
     if resp.status_code != 302:
         sys.exit("Logging in with the test client failed.")
@@ -200,6 +223,60 @@ def count_queries(app: Any, paths: dict[str, str]) -> dict[str, dict[str, Any]]:
         found[name] = {"queries": len(statements), "bytes": len(resp.data),
                        "cpu": cpu_ms(client, path)}
     return found
+
+
+def page_times(app: Any, pages: dict[str, tuple[str, str]], runs: int = 15
+               ) -> dict[str, dict[str, Any]]:
+    """Median wall time (ms) and SQL statements of one request for each page
+    (``{label: (email, path)}``), one request after another, in this process."""
+    from sqlalchemy import event
+
+    from core.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    clients: dict[str, Any] = {}
+    found = {}
+    for label, (email, path) in pages.items():
+        client = clients.get(email) or clients.setdefault(email, _login_test_client(app, email))
+        client.get(path)
+        statements: list[str] = []
+
+        def _count(*args: Any, _s: list = statements) -> None:
+            _s.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", _count)
+        try:
+            status = client.get(path).status_code
+        finally:
+            event.remove(engine, "before_cursor_execute", _count)
+        times = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            client.get(path)
+            times.append(time.perf_counter() - began)
+        times.sort()
+        found[label] = {"ms": times[len(times) // 2] * 1000, "queries": len(statements),
+                        "status": status}
+    return found
+
+
+def growth_table(sizes: dict[int, dict[str, dict[str, Any]]]) -> str:
+    """Each page's time for one request (ms) and statements at each data size."""
+    scales = sorted(sizes)
+    labels = list(sizes[scales[0]])
+    head = f"{'page':<28}" + "".join(f"{'x' + str(k) + ' ms':>11}{'stmts':>7}" for k in scales)
+    head += f"{'x' + str(scales[-1]) + '/x1':>9}"
+    lines = [head, "-" * len(head)]
+    for label in labels:
+        row = f"{label:<28}"
+        for k in scales:
+            r = sizes[k][label]
+            row += f"{r['ms']:>11.1f}{r['queries']:>7}"
+        first, last = sizes[scales[0]][label]["ms"], sizes[scales[-1]][label]["ms"]
+        row += f"{last / first:>9.2f}" if first else ""
+        lines.append(row)
+    return "\n".join(lines)
 
 
 def bare_cpu_ms(size: int) -> float:
@@ -328,69 +405,121 @@ def main() -> None:
     parser.add_argument("--tool", choices=["auto", "python", "wrk"], default="auto",
                         help="load generator: wrk if installed (auto), or Python threads")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--database-url", default=None,
+                        help="a PostgreSQL database to use (its schema is dropped first)")
+    parser.add_argument("--scales", default="1",
+                        help="data sizes to report page times at, e.g. 1,10,100")
+    parser.add_argument("--no-load", action="store_true",
+                        help="skip the load runs; only the page times at each size")
     args = parser.parse_args()
+    scales = sorted({int(x) for x in args.scales.split(",")} | {1})
     args.duration = max(1.0, min(args.duration, 120.0))
     args.connections = max(1, min(args.connections, 64))
     tool = choose_tool(args.tool)
     tmp = Path(tempfile.mkdtemp(prefix="ementoring-bench-"))
     try:
-        env = environment(tmp)
-        print(f"Building the demo database in {tmp} …", flush=True)
+        env = environment(tmp, args.database_url)
+        print(f"Building the demo database ({env['DATABASE_URL'].split(':')[0]}) …",
+              flush=True)
         build_database(env)
         facts = add_discussion(env, args.posts)
         paths, counts = facts["paths"], facts["queries"]
-        same = counts["discussion"]["bytes"]
+        timed = {"discussion 200 posts (mentee)": (USER, paths["discussion"]),
+                 "course page (mentee)": (USER, paths["course"]),
+                 "course page (manager)": (MANAGER, paths["course"]),
+                 "dashboard (mentee)": (USER, paths["dashboard"]),
+                 "dashboard (manager)": (MANAGER, paths["dashboard"]),
+                 "monitoring (manager)": (MANAGER, facts["monitoring"]),
+                 "monitoring CSV (manager)": (MANAGER, facts["monitoring"] + ".csv")}
+        sizes = {1: page_times(facts["app"], timed)}
         rows: list[dict[str, Any]] = []
-        app_port, bare_port = free_port(), free_port()
-        print(f"Load: {tool}, {args.connections} connections, {args.duration:.0f} s per "
-              f"page; gunicorn -w {args.workers} -k gthread --threads {args.threads}",
-              flush=True)
-        with gunicorn(env, "bare_app:app", bare_port, args.workers, args.threads,
-                      chdir=ROOT / "bench") as bare:
-            for label, size in ((f"bare Flask {BARE_SIZE // 1024} KB", BARE_SIZE),
-                                ("bare Flask same size", same)):
-                res = measure(tool, bare, f"/page/{size}", None, args)
-                rows.append({"page": label, "bytes": res.bytes_per_response or size,
-                             "rps": res.rps, "p50": res.p50, "p99": res.p99,
-                             "errors": res.errors, "cpu": bare_cpu_ms(size)})
-        bare_20k, bare_same = rows[0]["rps"], rows[1]["rps"]
-        with gunicorn(env, "core:create_app()", app_port, args.workers, args.threads) as host:
-            cookie = http_login(host)
-            for name in ("discussion", "course", "dashboard"):
-                res = measure(tool, host, paths[name], cookie, args)
-                base = bare_same if name == "discussion" else bare_20k
-                ratio = res.rps / base if base else 0.0
-                base_cpu = rows[1]["cpu"] if name == "discussion" else rows[0]["cpu"]
-                rows.append({
-                    "cpu": counts[name]["cpu"],
-                    "cpu_x": f"{counts[name]['cpu'] / base_cpu:.0f}x" if base_cpu else "-",
-                    "page": f"{name} ({paths[name]})"[:21], "bytes": counts[name]["bytes"],
-                    "rps": res.rps, "p50": res.p50, "p99": res.p99, "errors": res.errors,
-                    "queries": counts[name]["queries"],
-                    "ratio_20k": f"{res.rps / bare_20k:.0%}" if bare_20k else "-",
-                    "ratio_same": (f"{res.rps / bare_same:.0%}" if bare_same else "-")
-                    if name == "discussion" else "-",
-                    "target": f"{TARGETS[name]:.0%}", "ok": "yes" if ratio >= TARGETS[name]
-                    else "NO",
-                })
+        if not args.no_load:
+            rows = load_rows(env, tool, paths, counts, facts["plan"], args)
+        grown = 1
+        for scale in scales[1:]:
+            from generate import generate
+
+            print(f"Growing the data to x{scale} …", flush=True)
+            began = time.monotonic()
+            with facts["app"].app_context():
+                generate(scale - grown, seed=scale)
+            grown = scale
+            print(f"  took {time.monotonic() - began:.0f} s", flush=True)
+            sizes[scale] = page_times(facts["app"], timed)
         print()
-        print(table(rows))
-        print("\nTargets: the discussion page against the bare page of the same size; the "
-              "course page and the dashboard against the 20 KB bare page.\n"
-              "cpu ms: median CPU time of one request measured in this process (not disturbed "
-              "by other load on the machine); cpu x: that time over the bare page's.")
-        print("errors: responses other than 200 plus socket errors and timeouts (10 s with "
-              "wrk, 30 s with Python) as reported by the load generator.")
+        if rows:
+            print(table(rows))
+            print("\nTargets: the discussion page against the bare page of the same size; "
+                  "the course page, the dashboard and the mixed workload against the 20 KB "
+                  "bare page.\ncpu ms: median CPU time of one request measured in this process "
+                  "(not disturbed by other load on the machine); cpu x: that time over the "
+                  "bare page's.")
+            print("errors: responses other than 200 (302 for writes) plus socket errors and "
+                  "timeouts as reported by the load generator.")
+        print("\nOne request at a time, in-process (median of 15, ms) at each data size:")
+        print(growth_table(sizes))
         out = ROOT / "bench" / "results"
         out.mkdir(exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         (out / f"pages-{stamp}.json").write_text(json.dumps(
-            {"tool": tool, "args": vars(args), "rows": rows}, indent=2))
+            {"tool": tool, "args": vars(args), "rows": rows, "sizes": sizes}, indent=2))
     finally:
         if args.keep:
             print(f"Kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_rows(env: dict[str, str], tool: str, paths: dict[str, str],
+              counts: dict[str, dict[str, Any]], plan: dict[str, Any], args: Any
+              ) -> list[dict[str, Any]]:
+    """Load the bare pages, then the app's pages and the mixed workload."""
+    same = counts["discussion"]["bytes"]
+    rows: list[dict[str, Any]] = []
+    app_port, bare_port = free_port(), free_port()
+    print(f"Load: {tool}, {args.connections} connections, {args.duration:.0f} s per "
+          f"page; gunicorn -w {args.workers} -k gthread --threads {args.threads}",
+          flush=True)
+    with gunicorn(env, "bare_app:app", bare_port, args.workers, args.threads,
+                  chdir=ROOT / "bench") as bare:
+        for label, size in ((f"bare Flask {BARE_SIZE // 1024} KB", BARE_SIZE),
+                            ("bare Flask same size", same)):
+            res = measure(tool, bare, f"/page/{size}", None, args)
+            rows.append({"page": label, "bytes": res.bytes_per_response or size,
+                         "rps": res.rps, "p50": res.p50, "p99": res.p99,
+                         "errors": res.errors, "cpu": bare_cpu_ms(size)})
+    bare_20k, bare_same = rows[0]["rps"], rows[1]["rps"]
+    with gunicorn(env, "core:create_app()", app_port, args.workers, args.threads) as host:
+        cookie = http_login(host)
+        for name in ("discussion", "course", "dashboard"):
+            res = measure(tool, host, paths[name], cookie, args)
+            base = bare_same if name == "discussion" else bare_20k
+            ratio = res.rps / base if base else 0.0
+            base_cpu = rows[1]["cpu"] if name == "discussion" else rows[0]["cpu"]
+            rows.append({
+                "cpu": counts[name]["cpu"],
+                "cpu_x": f"{counts[name]['cpu'] / base_cpu:.0f}x" if base_cpu else "-",
+                "page": f"{name} ({paths[name]})"[:21], "bytes": counts[name]["bytes"],
+                "rps": res.rps, "p50": res.p50, "p99": res.p99, "errors": res.errors,
+                "queries": counts[name]["queries"],
+                "ratio_20k": f"{res.rps / bare_20k:.0%}" if bare_20k else "-",
+                "ratio_same": (f"{res.rps / bare_same:.0%}" if bare_same else "-")
+                if name == "discussion" else "-",
+                "target": f"{TARGETS[name]:.0%}", "ok": "yes" if ratio >= TARGETS[name]
+                else "NO",
+            })
+        outcome = mixed.run(host, plan, PASSWORD, args.duration)
+        ratio = outcome.rps / bare_20k if bare_20k else 0.0
+        rows.append({
+            "page": "mixed (20 people, 10% w)", "bytes": 0, "rps": outcome.rps,
+            "p50": outcome.percentile(0.5), "p99": outcome.percentile(0.99),
+            "errors": outcome.errors, "queries": "-",
+            "ratio_20k": f"{ratio:.0%}", "ratio_same": "-",
+            "target": f"{TARGETS['mixed']:.0%}", "ok": "yes" if ratio >= TARGETS["mixed"]
+            else "NO", "writes": outcome.writes,
+        })
+        print(f"mixed: {mixed.summary(outcome)}", flush=True)
+    return rows
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, g, render_template, request
+from flask import current_app, g, redirect, render_template, request
 from sqlalchemy import event as sa_event
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -55,9 +56,6 @@ def create_app(config: dict[str, Any] | None = None) -> ThemedFlask:
 
     db.init_app(app)
     _sqlite_pragmas(app)
-    from core import pagecache
-
-    pagecache.install(app)
     migrate.init_app(app, db, directory=str(PACKAGE_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -171,6 +169,14 @@ def _install_errors(app: ThemedFlask) -> None:
 
     @app.errorhandler(Exception)
     def _server_error(err: Exception):  # noqa: ANN202
+        if (isinstance(err, DBAPIError) and err.connection_invalidated
+                and request.method in ("GET", "HEAD")):
+            # a pooled connection the database closed (no ping before each checkout):
+            # the pool has dropped it, so the same request again gets a fresh one
+            log.warning("database connection lost on %s; asking the browser to retry",
+                        request.path)
+            db.session.remove()
+            return redirect(request.full_path, 307)
         if app.testing and not app.config.get("ERROR_PAGES_IN_TESTS"):
             raise err
         log.exception("unhandled error on %s", request.path)

@@ -102,8 +102,8 @@ def nav_items(programme, user):
 
 
 @hookimpl
-def dashboard_widgets(programme, user):
-    """The user's next sessions in the programme."""
+def dashboard_widgets(programmes, user):
+    """The user's next sessions in each programme."""
     from flask import render_template
     from markupsafe import Markup
 
@@ -112,13 +112,17 @@ def dashboard_widgets(programme, user):
     from core.sessions.services import user_sessions
     from core.sessions.views import labels
 
-    if not can(user, "core.view_sessions", programme):
+    shown = [p for p in programmes if can(user, "core.view_sessions", p)]
+    if not shown:
         return None
-    upcoming = user_sessions(user, start=local_now(), programme_id=programme.id,
-                             statuses=("planned",), limit=5)
-    html = render_template("sessions/widget.html", programme=programme, upcoming=upcoming,
-                           session_labels=labels())
-    return [Widget(_l("Upcoming sessions"), Markup(html), 10)]
+    upcoming: dict[int, list] = {p.id: [] for p in shown}
+    for s in user_sessions(user, start=local_now(), programme_ids=list(upcoming),
+                           statuses=("planned",), limit=5):
+        upcoming[s.programme_id].append(s)
+    session_labels = labels()
+    return [Widget(_l("Upcoming sessions"), Markup(render_template(
+        "sessions/widget.html", programme=p, upcoming=upcoming[p.id],
+        session_labels=session_labels)), 10, p) for p in shown]
 
 
 @hookimpl

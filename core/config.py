@@ -78,8 +78,6 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "PAGE_SIZE": 25,
         # separates the rate-limit counters of sites (or test runs) sharing one Redis
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "ementoring"),
-        "PAGE_CACHE_SECONDS": int(env.get("PAGE_CACHE_SECONDS", "30")),
-        "PAGE_CACHE_MAX_MB": int(env.get("PAGE_CACHE_MAX_MB", "32")),
         "DEFAULT_THEME": "default",
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": env["LANGUAGES"].split(",") if env.get("LANGUAGES") else catalog_languages(),
@@ -90,7 +88,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         in ("1", "true", "yes"),
         "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
         "WTF_CSRF_TIME_LIMIT": None,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # no ping before each checkout (a round trip on every request): connections are
+        # renewed before servers or proxies drop idle ones, and a request that still
+        # meets a dropped one is retried (see ``core._install_errors``)
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "pool_recycle": 1800},
         "EXTRA_PLUGINS": [],
         # plugins the site does not load at all (their tables stay; see `plugins uninstall`)
         "DISABLED_PLUGINS": [n.strip() for n in env.get("DISABLED_PLUGINS", "").split(",")
@@ -106,8 +107,4 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
     cfg["SQLALCHEMY_DATABASE_URI"] = uri
-    if uri.startswith("sqlite"):
-        # a file on this machine does not go away: no ping before every checkout
-        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {**cfg["SQLALCHEMY_ENGINE_OPTIONS"],
-                                            "pool_pre_ping": False}
     return cfg

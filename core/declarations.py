@@ -89,11 +89,13 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Widget:
-    """A block on the dashboard: a title and already-escaped HTML."""
+    """A block on the dashboard: a title and already-escaped HTML, shown under the
+    programme it belongs to."""
 
     title: Any
     html: Any
     order: int = 100
+    programme: Any = None
 
 
 @dataclass(frozen=True)

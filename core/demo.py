@@ -57,17 +57,14 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     return [tuple(line.split("\t")) for line in path.read_text().splitlines() if line]
 
 
-def build_demo(password: str | None = None) -> list[tuple[str, str, str]] | None:
-    """Create the demo once; return the accounts, or None when it exists already."""
-    from core.cli import create_user
-    from core.models import User
-
-    if db.session.scalar(db.select(Programme).where(Programme.title == PROGRAMME_TITLE)):
-        return None
-    org = Organisation(name="Demo mentoring organisation")
+def demo_programme(users: dict, title: str,
+                   organisation: Organisation | None = None) -> Programme:
+    """A programme like the demo's (sections, two groups, every plugin's demo data)
+    for the demo's people (``users``, keyed as in ``PEOPLE``); committed."""
+    org = organisation or Organisation(name="Demo mentoring organisation")
     today = date.today()
     prog = Programme(
-        organisation=org, title=PROGRAMME_TITLE,
+        organisation=org, title=title,
         description="A blended mentoring programme for young people looking for work: "
                     "face-to-face meetings, online sessions, chat and forum.",
         language="en", starts_on=today - timedelta(days=14),
@@ -75,20 +72,10 @@ def build_demo(password: str | None = None) -> list[tuple[str, str, str]] | None
     )
     db.session.add_all([org, prog])
     sections = {}
-    for i, (key, title, summary) in enumerate(SECTIONS):
-        sections[key] = Section(programme=prog, title=title, summary_source=summary,
+    for i, (key, section_title, summary) in enumerate(SECTIONS):
+        sections[key] = Section(programme=prog, title=section_title, summary_source=summary,
                                 summary_html=render_markdown(summary), position=i)
     db.session.add_all(sections.values())
-    accounts = []
-    users: dict = {}
-    admin_email = "admin@demo.ementoring.test"
-    for key, email, name, role in [("admin", admin_email, "Site Administrator", None)] + PEOPLE:
-        pw = password or f"demo-{secrets.token_urlsafe(9)}"
-        existing = db.session.scalar(db.select(User).where(User.email == email))
-        user = existing or create_user(email, name, pw, admin=role is None)
-        users[key] = user
-        accounts.append((role or "admin", email, pw))
-    db.session.flush()
     for key, _email, _name, role in PEOPLE:
         db.session.add(Membership(user_id=users[key].id, programme=prog, role=role))
     group_a = MentoringGroup(programme=prog, name="Group A")
@@ -103,10 +90,30 @@ def build_demo(password: str | None = None) -> list[tuple[str, str, str]] | None
         for m in mentees:
             db.session.add(GroupMember(group_id=group.id, user_id=users[m].id, role="mentee"))
     db.session.commit()
-    users["groups"] = [group_a, group_b]
-    users["sections"] = sections
+    users = {**users, "groups": [group_a, group_b], "sections": sections}
     hooks(prog).demo_data(programme=prog, users=users)
     db.session.commit()
+    return prog
+
+
+def build_demo(password: str | None = None) -> list[tuple[str, str, str]] | None:
+    """Create the demo once; return the accounts, or None when it exists already."""
+    from core.cli import create_user
+    from core.models import User
+
+    if db.session.scalar(db.select(Programme).where(Programme.title == PROGRAMME_TITLE)):
+        return None
+    accounts = []
+    users: dict = {}
+    admin_email = "admin@demo.ementoring.test"
+    for key, email, name, role in [("admin", admin_email, "Site Administrator", None)] + PEOPLE:
+        pw = password or f"demo-{secrets.token_urlsafe(9)}"
+        existing = db.session.scalar(db.select(User).where(User.email == email))
+        user = existing or create_user(email, name, pw, admin=role is None)
+        users[key] = user
+        accounts.append((role or "admin", email, pw))
+    db.session.flush()
+    demo_programme(users, PROGRAMME_TITLE)
     path = _accounts_file()
     path.write_text("".join(f"{r}\t{e}\t{p}\n" for r, e, p in accounts))
     path.chmod(0o600)

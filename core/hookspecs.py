@@ -85,9 +85,12 @@ def nav_items(programme, user):
 
 
 @hookspec
-def dashboard_widgets(programme, user):
-    """Return ``Widget`` blocks for the user's dashboard in this programme
-    (programme-scoped)."""
+def dashboard_widgets(programmes, user):
+    """Return ``Widget`` blocks for the user's dashboard for all of ``programmes`` at
+    once: the user's programmes in which the plugin is enabled (programme-scoped).
+    Each widget names its programme (``Widget.programme``). Read what the widgets
+    show for every programme together, so that the dashboard's statements do not
+    grow with the number of programmes."""
 
 
 @hookspec

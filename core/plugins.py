@@ -16,7 +16,6 @@ from flask import current_app, g
 from core import hookspecs
 from core.declarations import ActivityType, Capability, EventType, SessionType, Setting
 from core.extensions import db
-from core.pagecache import VersionedFacts
 from core.securitylog import security_event
 
 ENTRY_POINT_GROUP = "ementoring.plugins"
@@ -56,8 +55,6 @@ class PluginRegistry:
         self.event_types: dict[str, EventType] = {}
         self.blueprint_plugins: dict[str, str] = {}
         self._relays: dict[tuple[str, frozenset[str]], Any] = {}
-        # what programmes disabled, kept while nothing is written (read on most pages)
-        self._facts = VersionedFacts()
 
     # -- loading ---------------------------------------------------------
     def load(self, extra: Iterable[Any] = (), blocked: Iterable[str] = ()) -> None:
@@ -167,7 +164,7 @@ class PluginRegistry:
             return frozenset()
         cache = g.get("_disabled_plugins")
         if cache is None:
-            cache = g._disabled_plugins = self._facts.get("disabled", _read_disabled)
+            cache = g._disabled_plugins = _read_disabled()
         return cache.get(programme_id, frozenset())
 
     def is_enabled(self, programme_id: int | None, plugin: str) -> bool:
@@ -227,6 +224,28 @@ def _import_present(module: str) -> ModuleType | None:
             raise  # the plugin is there but one of its imports is missing
         log.info("built-in plugin %s is not present", module)
         return None
+
+def disabled_column() -> Any:
+    """A scalar subquery reading every disabled ``programme:plugin`` pair, for the
+    request's first statement (the user's) to read along; see ``remember_disabled``."""
+    from sqlalchemy import String, cast, func
+
+    from core.models import ProgrammePlugin
+
+    return db.select(func.aggregate_strings(
+        cast(ProgrammePlugin.programme_id, String) + ":" + ProgrammePlugin.plugin, ",")
+    ).where(ProgrammePlugin.enabled.is_(False)).scalar_subquery()
+
+
+def remember_disabled(pairs: str | None) -> None:
+    """Keep for this request what ``disabled_column`` read, so that ``disabled_in``
+    needs no statement of its own."""
+    found: dict[int, set[str]] = {}
+    for item in (pairs or "").split(","):
+        pid, _, name = item.partition(":")
+        if pid:
+            found.setdefault(int(pid), set()).add(name)
+    g._disabled_plugins = {pid: frozenset(n) for pid, n in found.items()}
 
 
 def _read_disabled() -> dict[int, frozenset[str]]:

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
-from core import create_app, pagecache
+from core import create_app
 from core.extensions import db, limiter
 from tests.browser.fixtures import browser, page  # noqa: F401  (shared by every test package)
 from tests.factories import Factory, login
@@ -116,7 +116,6 @@ def app(tmp_root: Path):
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
         db.create_all()
-        pagecache.ensure_counter()
     yield application
 
 
@@ -148,7 +147,6 @@ def empty_database() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
-    pagecache.ensure_counter()
 
 
 @pytest.fixture(autouse=True)
@@ -204,10 +202,8 @@ class QueryCounter:
 
 @contextmanager
 def count_queries() -> Iterator[QueryCounter]:
-    """Count SQL statements issued inside the block, with nothing kept from earlier
-    requests in ``VersionedFacts``: the count is then the same whatever ran before."""
+    """Count SQL statements issued inside the block."""
     counter = QueryCounter()
-    pagecache.forget_facts()
 
     def _before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
         if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):

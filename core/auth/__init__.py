@@ -13,35 +13,33 @@ _STATEMENTS: dict[bool, Any] = {}
 
 
 def _user_statement() -> Any:
-    """The user row with their session's row, their roles and groups, and (once the
-    table exists) the page cache's counter: what every logged-in request needs, in
-    one statement. No session row, no user."""
-    from sqlalchemy import bindparam, null
+    """The user row with their session's row, their roles and groups, and the plugins
+    programmes disabled: what every logged-in request needs, in one statement. No
+    session row, no user."""
+    from sqlalchemy import bindparam
 
-    from core import pagecache
     from core.models import User, UserSession
     from core.permissions import access_columns
+    from core.plugins import disabled_column
 
-    version = pagecache.version_column()
-    ready = version is not None
-    if ready not in _STATEMENTS:
+    if "user" not in _STATEMENTS:
         roles, groups = access_columns()
-        _STATEMENTS[ready] = db.select(
-            User, UserSession.seen_at, roles, groups, version if ready else null(),
+        _STATEMENTS["user"] = db.select(
+            User, UserSession.seen_at, roles, groups, disabled_column(),
         ).join(UserSession, (UserSession.user_id == User.id)
                & (UserSession.key_hash == bindparam("key"))).where(
             User.id == bindparam("uid"))
-    return _STATEMENTS[ready]
+    return _STATEMENTS["user"]
 
 
 def load_user(user_id: int, token: str) -> Any:
     """The active user with this id and ``token`` (``"<account session token>:<key of
     an open session>"``, as ``User.get_id`` writes after the id), or None. Their
-    roles, groups and the page cache's counter come with the row and fill the
-    request's caches."""
-    from core import pagecache
+    roles, groups and the disabled plugins come with the row and fill the request's
+    caches."""
     from core.auth import logins
     from core.permissions import remember_access
+    from core.plugins import remember_disabled
 
     token, _, session_key = token.partition(":")
     if not session_key:
@@ -50,12 +48,12 @@ def load_user(user_id: int, token: str) -> Any:
                              {"uid": user_id, "key": logins.key_hash(session_key)}).first()
     if row is None:
         return None
-    user, seen_at, roles, groups, version = row
+    user, seen_at, roles, groups, disabled = row
     if not user.is_active or user.session_token != token or logins.expired(seen_at):
         return None
     user.session_key, user.session_seen_at = session_key, seen_at
     remember_access(user.id, roles, groups)
-    pagecache.remember_version(version)
+    remember_disabled(disabled)
     return user
 
 

@@ -3,7 +3,7 @@
 from core.models.accounts import Invitation, LoginThrottle, User, UserSession, new_token
 from core.models.base import ROLES, utcnow
 from core.models.course import GROUP_MODES, Activity, Section
-from core.models.events import ChangeCounter, Event
+from core.models.events import Event
 from core.models.files import StoredFile
 from core.models.programmes import (
     GROUP_STATUSES,
@@ -26,7 +26,7 @@ __all__ = [
     "ROLES", "GROUP_MODES", "PROGRAMME_STATUSES", "GROUP_STATUSES", "utcnow", "new_token",
     "User", "UserSession", "LoginThrottle", "Invitation", "Organisation", "Programme", "Membership",
     "MentoringGroup", "GroupMember", "ProgrammePlugin", "Section", "Activity",
-    "StoredFile", "Event", "ChangeCounter", "MentoringSession", "SessionAttendance",
+    "StoredFile", "Event", "MentoringSession", "SessionAttendance",
     "SessionPlanRevision",
     "SessionReminder",
 ]

@@ -10,7 +10,12 @@ class Event(db.Model):
     """One domain event, written in the same transaction as the change it records."""
 
     __tablename__ = "event"
-    __table_args__ = (db.Index("ix_event_programme_created", "programme_id", "created_at"),)
+    __table_args__ = (
+        db.Index("ix_event_programme_created", "programme_id", "created_at"),
+        # a group's figures (count of one kind, latest event) without reading its log
+        db.Index("ix_event_group_name", "group_id", "name"),
+        db.Index("ix_event_group_created", "group_id", "created_at"),
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     name = db.Column(db.String(64), nullable=False, index=True)
@@ -25,12 +30,3 @@ class Event(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     actor = db.relationship("User")
-
-
-class ChangeCounter(db.Model):
-    """One row counting writing transactions; ``core.pagecache`` validates pages by it."""
-
-    __tablename__ = "change_counter"
-
-    id = db.Column(db.Integer, primary_key=True)
-    n = db.Column(db.BigInteger, nullable=False, default=0)

@@ -3,6 +3,7 @@ planning, holding, cancelling and keeping revisions of a group's plan."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -98,10 +99,12 @@ def group_plan(group: MentoringGroup, user: Any = None) -> list[MentoringSession
 def user_sessions(user: Any, start: datetime | None = None, end: datetime | None = None,
                   programme_id: int | None = None,
                   statuses: tuple[str, ...] = ("planned", "held", "cancelled"),
-                  limit: int | None = None) -> list[MentoringSession]:
+                  limit: int | None = None,
+                  programme_ids: Collection[int] | None = None) -> list[MentoringSession]:
     """Dated sessions the user takes part in: those of their groups (one-mentee
     sessions only for that mentee and the staff) and, for managers, every session
-    of the programmes they manage. Sessions of disabled plugins are left out."""
+    of the programmes they manage. Sessions of disabled plugins are left out.
+    With ``programme_ids``, only those programmes' sessions, ``limit`` for each."""
     member = db.select(GroupMember.group_id).where(
         GroupMember.user_id == user.id,
         or_(GroupMember.role != "mentee",
@@ -126,13 +129,19 @@ def user_sessions(user: Any, start: datetime | None = None, end: datetime | None
         stmt = stmt.where(MentoringSession.starts_at < end)
     if programme_id is not None:
         stmt = stmt.where(MentoringSession.programme_id == programme_id)
+    if programme_ids is not None:
+        stmt = stmt.where(MentoringSession.programme_id.in_(list(programme_ids) or [-1]))
     rows = db.session.execute(stmt).scalars()
     out = []
+    taken: dict[int | None, int] = {}  # per programme with programme_ids, else in all
     for s in rows:
-        if shown(s):
-            out.append(s)
-            if limit and len(out) >= limit:
-                break
+        key = s.programme_id if programme_ids is not None else None
+        if not shown(s) or (limit and taken.get(key, 0) >= limit):
+            continue
+        out.append(s)
+        taken[key] = taken.get(key, 0) + 1
+        if limit and sum(taken.values()) >= limit * (len(set(programme_ids or ())) or 1):
+            break
     return out
 
 

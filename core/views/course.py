@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from core.events import emit
 from core.extensions import db
 from core.models import Activity, Programme, Section
-from core.pagecache import cached_page
 from core.permissions import can, capability_required
 from core.plugins import flatten, hooks, registry
 from core.text import render_markdown
@@ -22,7 +21,6 @@ bp = Blueprint("course", __name__)
 
 @bp.route("/p/<int:programme_id>")
 @capability_required("core.view_course")
-@cached_page
 def programme(programme_id: int):
     prog = db.session.execute(
         db.select(Programme)

@@ -10,9 +10,8 @@ from sqlalchemy.orm import joinedload
 from core.extensions import db
 from core.labels import news_event_names
 from core.models import Event, GroupMember, Membership, MentoringGroup, Programme
-from core.pagecache import cached_page
 from core.permissions import capability_required, public
-from core.plugins import flatten, hooks
+from core.plugins import flatten, hooks, registry
 
 bp = Blueprint("dashboard", __name__)
 
@@ -27,7 +26,6 @@ def home():
 
 @bp.route("/dashboard")
 @capability_required("core.use")
-@cached_page
 def index():
     memberships = db.session.execute(
         db.select(Membership)
@@ -56,12 +54,16 @@ def index():
             .order_by(Event.id.desc())
             .limit(15)
         ).scalars().all()
-    widgets = []
+    # one hook call for all programmes that enabled the same plugins (usually all)
+    alike: dict[frozenset[str], list[Programme]] = {}
     for m in memberships:
-        for w in flatten(hooks(m.programme).dashboard_widgets(programme=m.programme,
-                                                               user=current_user)):
-            widgets.append((m.programme, w))
-    widgets.sort(key=lambda pw: (pw[0].title, pw[1].order))
+        alike.setdefault(registry().disabled_in(m.programme_id), []).append(m.programme)
+    widgets = []
+    for progs in alike.values():
+        for w in flatten(hooks(progs[0]).dashboard_widgets(programmes=progs,
+                                                          user=current_user)):
+            widgets.append((w.programme, w))
+    widgets.sort(key=lambda pw: (pw[0].title, pw[0].id, pw[1].order))
     programmes = {m.programme_id: m.programme for m in memberships}
     return render_template(
         "dashboard.html", memberships=memberships, groups=groups, news=news,

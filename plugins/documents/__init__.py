@@ -118,11 +118,11 @@ def nav_items(programme, user):
 
 
 @hookimpl
-def dashboard_widgets(programme, user):
-    """Missing mandatory documents of the user's groups."""
+def dashboard_widgets(programmes, user):
+    """Missing mandatory documents of the user's groups, in each programme."""
     from plugins.documents.services.widgets import dashboard
 
-    return dashboard(programme, user)
+    return dashboard(programmes, user)
 
 
 @hookimpl

@@ -94,11 +94,12 @@ def nav_items(programme, user):
 
 
 @hookimpl
-def dashboard_widgets(programme, user):
-    """Progress bars for the user's own track and its lessons, then the other tracks."""
+def dashboard_widgets(programmes, user):
+    """Progress bars for the user's own track and its lessons, then the other tracks,
+    in each programme."""
     from plugins.lessons.services.widgets import dashboard
 
-    return dashboard(programme, user)
+    return dashboard(programmes, user)
 
 
 @hookimpl

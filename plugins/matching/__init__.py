@@ -121,11 +121,12 @@ def nav_items(programme, user):
 
 
 @hookimpl
-def dashboard_widgets(programme, user):
-    """This week's speed-mentoring topic and requests waiting for an answer."""
+def dashboard_widgets(programmes, user):
+    """This week's speed-mentoring topic and requests waiting for an answer, in each
+    programme."""
     from plugins.matching.services.widgets import widgets
 
-    return widgets(programme, user)
+    return widgets(programmes, user)
 
 
 @hookimpl

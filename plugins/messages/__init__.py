@@ -88,11 +88,12 @@ def nav_items(programme, user):
 
 
 @hookimpl
-def dashboard_widgets(programme, user):
-    """Unread messages; recent reminders for inactivity for managers."""
+def dashboard_widgets(programmes, user):
+    """Unread messages; recent reminders for inactivity for managers; in each
+    programme."""
     from plugins.messages.widgets import widgets
 
-    return widgets(programme, user)
+    return widgets(programmes, user)
 
 
 @hookimpl

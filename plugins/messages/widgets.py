@@ -13,8 +13,8 @@ from markupsafe import Markup
 from core.declarations import NavItem, Widget
 from core.models import utcnow
 from core.permissions import can
-from plugins.messages.services.conversations import unread_total
-from plugins.messages.services.nudges import recent
+from plugins.messages.services.conversations import unread_total, unread_totals
+from plugins.messages.services.nudges import recent_in
 
 RECENT_DAYS = 30
 
@@ -30,17 +30,22 @@ def nav(programme: Any, user: Any) -> list[NavItem]:
     return [NavItem(label, url_for("messages.inbox", programme_id=programme.id), 30)]
 
 
-def widgets(programme: Any, user: Any) -> list[Widget]:
-    """Unread messages for everyone; recent reminders for inactivity for managers."""
+def widgets(programmes: list[Any], user: Any) -> list[Widget]:
+    """Unread messages for everyone; recent reminders for inactivity for managers; in
+    each programme, with the same queries for all programmes."""
+    using = [p for p in programmes if can(user, "messages.use", p)]
+    nudging = [p for p in programmes if can(user, "messages.manage_nudges", p)]
+    unread = unread_totals(user.id, [p.id for p in using]) if using else {}
+    reminders = (recent_in([p.id for p in nudging], utcnow() - timedelta(days=RECENT_DAYS), 8)
+                 if nudging else {})
     out = []
-    if can(user, "messages.use", programme):
-        n = unread_total(user.id, programme.id)
-        if n:
+    for programme in programmes:
+        if n := unread.get(programme.id):
             out.append(Widget(_("Messages"), Markup(render_template(
-                "messages/widget_unread.html", programme=programme, count=n)), 15))
-    if can(user, "messages.manage_nudges", programme):
-        rows = recent(programme.id, utcnow() - timedelta(days=RECENT_DAYS), 8)
-        if rows:
+                "messages/widget_unread.html", programme=programme, count=n)), 15,
+                programme))
+        if rows := reminders.get(programme.id):
             out.append(Widget(_("Reminders for inactivity"), Markup(render_template(
-                "messages/widget_reminders.html", programme=programme, rows=rows)), 60))
+                "messages/widget_reminders.html", programme=programme, rows=rows)), 60,
+                programme))
     return out

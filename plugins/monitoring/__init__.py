@@ -110,11 +110,12 @@ def nav_items(programme, user):
 
 
 @hookimpl
-def dashboard_widgets(programme, user):
-    """Open questionnaires for mentees; groups missing documents for managers."""
+def dashboard_widgets(programmes, user):
+    """Open questionnaires for mentees; a link to the monitoring dashboard for staff;
+    in each programme."""
     from plugins.monitoring.widgets import widgets
 
-    return widgets(programme, user)
+    return widgets(programmes, user)
 
 
 @hookimpl

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -17,28 +18,42 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    """CSV bytes (UTF-8 with a byte-order mark, so spreadsheets read accents)."""
+def iter_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """CSV bytes line by line (UTF-8 with a byte-order mark, so spreadsheets read
+    accents), for a streamed response."""
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
+    buf.write("\ufeff")
+    for row in itertools.chain([header], rows):
         writer.writerow([neutralise(v) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        yield buf.getvalue().encode("utf-8")
+        buf.seek(0)
+        buf.truncate()
 
 
-def to_xlsx(header: Sequence[str], rows: Sequence[Sequence[Any]], title: str) -> bytes:
-    """An XLSX workbook with one sheet holding the same cells as the CSV."""
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """The whole CSV of ``iter_csv`` as bytes."""
+    return b"".join(iter_csv(header, rows))
+
+
+def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
+    """An XLSX workbook with one sheet holding the same cells as the CSV; rows are
+    written as they come (openpyxl's write-only mode), never held as cell objects."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([neutralise(h) for h in header])
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    bold = Font(bold=True)
+    first = []
+    for h in header:
+        cell = WriteOnlyCell(ws, value=neutralise(h))
+        cell.font = bold
+        first.append(cell)
+    ws.append(first)
     for row in rows:
         ws.append([neutralise(v) for v in row])
-    for cell in ws[1]:
-        cell.font = cell.font.copy(bold=True)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

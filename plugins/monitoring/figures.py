@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
@@ -36,6 +37,25 @@ class GroupFigures:
     scores: dict[int, float | None] = field(default_factory=dict)  # point id -> mean
     score_counts: dict[int, int] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)
+
+
+def _count(name: str) -> Any:
+    """Events called ``name`` of the outer group, counted on the (group, name) index."""
+    return (db.select(func.count(Event.id))
+            .where(Event.group_id == MentoringGroup.id, Event.name == name)
+            .scalar_subquery())
+
+
+@cache
+def _per_group_statement() -> Any:
+    """Per group (``ids``): diaries submitted and the latest event. Each figure is read
+    per group from an index on the event log, so the cost grows with the number of
+    groups, not with the events of the programme (sessions come from
+    ``group_summary``)."""
+    last = (db.select(func.max(Event.created_at))
+            .where(Event.group_id == MentoringGroup.id).scalar_subquery())
+    return (db.select(MentoringGroup.id, _count("diary_submitted"), last)
+            .where(MentoringGroup.id.in_(bindparam("ids", expanding=True))))
 
 
 def dashboard(programme: Any, group_ids: frozenset[int] | None, *,
@@ -65,17 +85,11 @@ def dashboard(programme: Any, group_ids: frozenset[int] | None, *,
             if m.role == "mentee":
                 mentee_group[m.user_id] = g.id
 
-    counts = db.session.execute(
-        db.select(Event.group_id, Event.name, func.count(Event.id), func.max(Event.created_at))
-        .where(Event.programme_id == programme.id, Event.group_id.in_(ids))
-        .group_by(Event.group_id, Event.name)
-    ).all()
-    for gid, name, n, last in counts:
+    for gid, diaries, last in db.session.execute(
+            _per_group_statement(), {"ids": ids}).all():
         f = figures[gid]
-        if name == "diary_submitted":
-            f.diaries = n
-        if last and (f.last_activity is None or last > f.last_activity):
-            f.last_activity = last
+        f.diaries = diaries
+        f.last_activity = last
 
     points = db.session.execute(
         db.select(SurveyPoint).where(SurveyPoint.programme_id == programme.id)

@@ -72,7 +72,7 @@ def _table(programme: Programme) -> tuple[list[str], list[list]]:
 def dashboard_csv(programme_id: int):
     programme = get_or_404(Programme, programme_id)
     header, rows = _table(programme)
-    return Response(exports.to_csv(header, rows), mimetype="text/csv",
+    return Response(exports.iter_csv(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="monitoring-{programme.id}.csv"'})
 

@@ -97,8 +97,9 @@ class ProbePlugin:
         return [NavItem("Probe nav", f"/probe/{programme.id}", 50)]
 
     @hookimpl
-    def dashboard_widgets(self, programme, user):
-        return [Widget("Probe widget", Markup("<p>probe widget body</p>"))]
+    def dashboard_widgets(self, programmes, user):
+        return [Widget("Probe widget", Markup("<p>probe widget body</p>"), programme=p)
+                for p in programmes]
 
     @hookimpl
     def file_actions(self, stored_file, user):

@@ -1,6 +1,6 @@
 """What a logged-in request reads once: the user with their roles, groups and the
-change counter in one statement, and facts kept in the process while the counter
-stands still. None of it may outlive a write, whoever makes it."""
+plugins programmes disabled, in one statement. None of it may outlive a write,
+whoever makes it."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import g
-from sqlalchemy import text
 
 from core.auth import load_user, logins
 from core.extensions import db
 from core.models import GroupMember, ProgrammePlugin
-from core.pagecache import VersionedFacts, current_version, known_version
 from core.permissions import group_ids, role_in
+from core.plugins import registry
 
 
 def _token(user) -> str:  # noqa: ANN001
@@ -34,7 +33,7 @@ def _request(app) -> Iterator[None]:  # noqa: ANN001
         yield
 
 
-def test_user_roles_groups_and_counter_come_in_one_statement(app, world, queries):
+def test_user_roles_and_groups_come_in_one_statement(app, world, queries):
     pid, gid, mentor = world["programme"].id, world["group_a"].id, world["mentor_a"]
     uid, token = mentor.id, _token(mentor)
     with _request(app):
@@ -44,8 +43,8 @@ def test_user_roles_groups_and_counter_come_in_one_statement(app, world, queries
             assert group_ids(user, pid) == frozenset({gid})
             assert group_ids(user, pid + 1000) == frozenset()
             assert role_in(user, pid + 1000) is None
-            assert known_version() == current_version()
-        assert q.count == 2, q.statements  # the user's statement, then current_version's
+            assert registry().disabled_in(pid) == frozenset()
+        assert q.count == 1, q.statements
 
 
 def test_a_user_without_memberships_or_groups(app, world, queries):
@@ -70,50 +69,22 @@ def test_a_wrong_token_or_an_inactive_user_is_not_loaded(app, world):
         assert load_user(mentee.id, _token(mentee)) is None
 
 
-def test_a_write_in_the_request_forgets_the_remembered_counter(app, world):
-    mentee = world["mentee_a"]
+def test_disabled_plugins_come_with_the_user(app, world, queries):
+    pid, mentee = world["programme"].id, world["mentee_a"]
+    db.session.add(ProgrammePlugin(programme_id=pid, plugin="forum", enabled=False))
+    db.session.commit()
+    uid, token = mentee.id, _token(mentee)
     with _request(app):
-        load_user(mentee.id, _token(mentee))
-        assert known_version() is not None
-        db.session.execute(text("UPDATE programme SET title = 'x' WHERE id = :id"),
-                           {"id": world["programme"].id})
-        assert known_version() is None
-        db.session.rollback()
+        with queries() as q:
+            load_user(uid, token)
+            assert registry().disabled_in(pid) == frozenset({"forum"})
+            assert registry().is_enabled(pid + 1000, "forum")
+        assert q.count == 1, q.statements
 
 
-def test_versioned_facts_are_kept_only_while_nothing_is_written(app, world):
-    facts = VersionedFacts()
-    loads: list[int] = []
-
-    def load() -> int:
-        loads.append(1)
-        return len(loads)
-
-    mentee = world["mentee_a"]
-    token = _token(mentee)  # opening the session is a write: before counting
-    with _request(app):  # anonymous: nothing remembered, always read
-        assert facts.get("k", load) == 1 and facts.get("k", load) == 2
-    with _request(app):
-        load_user(mentee.id, token)
-        assert facts.get("k", load) == 3
-    with _request(app):
-        load_user(mentee.id, token)
-        assert facts.get("k", load) == 3  # kept: the counter has not moved
-    with db.engine.begin() as conn:  # another connection writes
-        conn.execute(text("UPDATE programme SET title = 'y' WHERE id = :id"),
-                     {"id": world["programme"].id})
-    with _request(app):
-        load_user(mentee.id, token)
-        assert facts.get("k", load) == 4
-        db.session.execute(text("UPDATE programme SET title = 'z' WHERE id = :id"),
-                           {"id": world["programme"].id})
-        assert facts.get("other", load) == 5  # written in this request: not kept
-        db.session.commit()
-    with _request(app):
-        load_user(mentee.id, token)
-        assert facts.get("other", load) == 6
-        facts.clear()
-        assert facts.get("other", load) == 7
+def test_no_counter_table_is_left(app):
+    """The page cache's counter is gone from the models (core0005 drops the table)."""
+    assert "change_counter" not in db.metadata.tables
 
 
 def test_a_plugin_disabled_from_another_connection_is_gone_on_the_next_page(app, world,

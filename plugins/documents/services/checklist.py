@@ -49,10 +49,11 @@ class Item:
 
 @cache
 def _templates_statement(mandatory_only: bool) -> Any:
-    """A programme's templates with their folders and files (built once per process)."""
+    """Some programmes' templates with their folders and files (built once per
+    process)."""
     stmt = (
         db.select(DocTemplate)
-        .where(DocTemplate.programme_id == bindparam("pid"))
+        .where(DocTemplate.programme_id.in_(bindparam("pids", expanding=True)))
         .options(joinedload(DocTemplate.folder), joinedload(DocTemplate.file))
         .order_by(DocTemplate.activity_id, DocTemplate.position, DocTemplate.id)
     )
@@ -63,8 +64,17 @@ def _templates_statement(mandatory_only: bool) -> Any:
 
 def templates_of(programme_id: int, *, mandatory_only: bool = False) -> list[DocTemplate]:
     """The programme's templates in library order, with their folders loaded."""
-    return list(db.session.execute(_templates_statement(mandatory_only),
-                                   {"pid": programme_id}).unique().scalars())
+    return templates_in([programme_id], mandatory_only=mandatory_only)[programme_id]
+
+
+def templates_in(programme_ids: Iterable[int], *, mandatory_only: bool = False
+                 ) -> dict[int, list[DocTemplate]]:
+    """``templates_of`` for several programmes, keyed by programme id (one query)."""
+    out: dict[int, list[DocTemplate]] = {pid: [] for pid in programme_ids}
+    for t in db.session.execute(_templates_statement(mandatory_only),
+                                {"pids": list(out) or [-1]}).unique().scalars():
+        out[t.programme_id].append(t)
+    return out
 
 
 @cache
@@ -73,8 +83,7 @@ def _documents_statement() -> Any:
     files and uploaders, in one statement (built once per process)."""
     return (
         db.select(Document)
-        .where(Document.programme_id == bindparam("pid"),
-               Document.group_id.in_(bindparam("groups", expanding=True)),
+        .where(Document.group_id.in_(bindparam("groups", expanding=True)),
                Document.template_id.in_(bindparam("templates", expanding=True)),
                Document.deleted_at.is_(None))
         .options(joinedload(Document.versions).joinedload(DocumentVersion.file),
@@ -86,21 +95,25 @@ def _documents_statement() -> Any:
 def states(programme_id: int, group_ids: Iterable[int],
            templates: list[DocTemplate] | None = None) -> dict[int, list[Item]]:
     """``{group_id: [Item per template]}`` for the given groups (all templates by default)."""
-    group_ids = list(group_ids)
     if templates is None:
         templates = templates_of(programme_id)
-    result: dict[int, list[Item]] = {}
-    if not group_ids:
-        return result
+    return states_in({gid: templates for gid in group_ids})
+
+
+def states_in(templates_by_group: dict[int, list[DocTemplate]]) -> dict[int, list[Item]]:
+    """``states`` of groups of any programmes, each group with its own templates, in one
+    query."""
+    template_ids = sorted({t.id for ts in templates_by_group.values() for t in ts})
     docs: list[Document] = []
-    if templates:
+    if templates_by_group and template_ids:
         docs = list(db.session.execute(_documents_statement(), {
-            "pid": programme_id, "groups": group_ids, "templates": [t.id for t in templates],
+            "groups": list(templates_by_group), "templates": template_ids,
         }).unique().scalars())
     by_key: dict[tuple[int, int], list[Document]] = {}
     for doc in docs:  # doc.template comes from the identity map, loaded above
         by_key.setdefault((doc.group_id, doc.template_id), []).append(doc)
-    for gid in group_ids:
+    result: dict[int, list[Item]] = {}
+    for gid, templates in templates_by_group.items():
         items = []
         for t in templates:
             item = Item(template=t)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import bindparam
+from sqlalchemy import or_
 
 from core.db_session import loaded
 from core.declarations import NavItem, Widget
 from core.extensions import db
 from core.models import MentoringGroup
 from core.permissions import can, group_ids, role_in, sees_all_groups
-from plugins.documents.services.checklist import states, templates_of
+from plugins.documents.services.checklist import states, states_in, templates_in, templates_of
 
 WIDGET_GROUPS = 8
 
@@ -27,58 +26,59 @@ def nav(programme: Any, user: Any) -> list[NavItem]:
     return [NavItem(_l("Documents"), url_for("documents.guide", programme_id=programme.id), 40)]
 
 
-@cache
-def _groups_statement(restricted: bool) -> Any:
-    """A programme's groups by name, or only some of them (built once per process)."""
-    stmt = db.select(MentoringGroup).where(MentoringGroup.programme_id == bindparam("pid"))
-    if restricted:
-        stmt = stmt.where(MentoringGroup.id.in_(bindparam("ids", expanding=True)))
-    return stmt.order_by(MentoringGroup.name)
+def _groups(programmes: list[Any], user: Any) -> dict[int, list[MentoringGroup]]:
+    """The groups whose documents the user follows, by name, per programme: all of a
+    programme's groups for those who see them all, else their own (one query at most;
+    none when the dashboard has loaded the user's own groups already)."""
+    every = [p.id for p in programmes if sees_all_groups(user, p.id)]
+    own = [gid for p in programmes if p.id not in every for gid in group_ids(user, p.id)]
+    known = [loaded(MentoringGroup, gid, "name", "programme_id") for gid in own]
+    found = [grp for grp in known if grp is not None]
+    if every or len(found) < len(own):
+        found = list(db.session.scalars(db.select(MentoringGroup).where(or_(
+            MentoringGroup.programme_id.in_(every or [-1]),
+            MentoringGroup.id.in_(own or [-1])))))
+    out: dict[int, list[MentoringGroup]] = {p.id: [] for p in programmes}
+    for grp in sorted(found, key=lambda grp: grp.name):
+        out[grp.programme_id].append(grp)
+    return out
 
 
-def _groups(programme_id: int, user: Any) -> list[MentoringGroup]:
-    params: dict[str, Any] = {"pid": programme_id}
-    restricted = not sees_all_groups(user, programme_id)
-    if restricted:
-        ids = group_ids(user, programme_id)
-        # the dashboard has loaded the user's own groups already: no statement then
-        known = [loaded(MentoringGroup, gid, "name") for gid in ids]
-        if all(grp is not None for grp in known):
-            return sorted(known, key=lambda grp: grp.name)
-        params["ids"] = list(ids) or [-1]
-    return list(db.session.execute(_groups_statement(restricted), params).scalars())
-
-
-def dashboard(programme: Any, user: Any) -> list[Widget]:
-    """A "Missing documents" widget listing what the user's groups still lack.
+def dashboard(programmes: list[Any], user: Any) -> list[Widget]:
+    """In each programme, a "Missing documents" widget listing what the user's groups
+    still lack (the same queries for all programmes).
 
     Mentees see only what they fill in themselves; nothing is shown when
     nothing is missing.
     """
-    role = role_in(user, programme.id)
-    if role is None or not can(user, "documents.view", programme):
+    viewing = [p for p in programmes
+               if role_in(user, p.id) is not None and can(user, "documents.view", p)]
+    if not viewing:
         return []
-    templates = templates_of(programme.id, mandatory_only=True)
-    mentee = role == "mentee"
-    if mentee:
-        templates = [t for t in templates if t.filled_by == "mentee"]
-    if not templates:
-        return []
-    groups = _groups(programme.id, user)
-    table = states(programme.id, [g.id for g in groups], templates)
-    entries = []
-    for group in groups:
-        texts = [t for t in (i.missing_text() for i in table[group.id]) if t]
-        if texts:
-            entries.append((group, texts))
-    if not entries:
-        return []
-    html = render_template(
-        "documents/_widget.html", entries=entries[:WIDGET_GROUPS], programme=programme,
-        more=max(0, len(entries) - WIDGET_GROUPS), mentee=mentee,
-        overview=can(user, "documents.overview", programme),
-    )
-    return [Widget(_l("Missing documents"), Markup(html), order=40)]
+    templates = templates_in([p.id for p in viewing], mandatory_only=True)
+    mentee = {p.id: role_in(user, p.id) == "mentee" for p in viewing}
+    for pid, ts in templates.items():
+        if mentee[pid]:
+            templates[pid] = [t for t in ts if t.filled_by == "mentee"]
+    viewing = [p for p in viewing if templates[p.id]]
+    groups = _groups(viewing, user) if viewing else {}
+    table = states_in({g.id: templates[pid] for pid, gs in groups.items() for g in gs})
+    out = []
+    for programme in viewing:
+        entries = []
+        for group in groups[programme.id]:
+            texts = [t for t in (i.missing_text() for i in table[group.id]) if t]
+            if texts:
+                entries.append((group, texts))
+        if not entries:
+            continue
+        html = render_template(
+            "documents/_widget.html", entries=entries[:WIDGET_GROUPS], programme=programme,
+            more=max(0, len(entries) - WIDGET_GROUPS), mentee=mentee[programme.id],
+            overview=can(user, "documents.overview", programme),
+        )
+        out.append(Widget(_l("Missing documents"), Markup(html), order=40, programme=programme))
+    return out
 
 
 def group_block(group: Any, user: Any) -> Markup | None:

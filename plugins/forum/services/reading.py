@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app, g, url_for
 from flask_babel import ngettext
 from markupsafe import Markup, escape
-from sqlalchemy import and_, bindparam, func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -53,26 +53,30 @@ def unread_counts(user: Any, discussion_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def _unread_after_mark(discussions: Any) -> Any:
-    """``discussions`` joined to the reader's mark (``uid``) and then to the posts after
-    it. In this order the database reads only the unread posts of each discussion (by
-    the index on discussion and id) instead of all of them."""
-    return (discussions
-            .outerjoin(ReadMark, and_(ReadMark.discussion_id == Discussion.id,
-                                      ReadMark.user_id == bindparam("uid")))
-            .join(Post, and_(Post.discussion_id == Discussion.id,
-                             Post.id > func.coalesce(ReadMark.last_post_id, 0)))
-            .where(Post.deleted_at.is_(None),
-                   or_(Post.author_id.is_(None), Post.author_id != bindparam("uid"))))
+def _unread_in(discussion: Any) -> Any:
+    """The number of posts by others after the reader's (``uid``) mark in one
+    discussion, as a scalar subquery correlated to ``discussion``: the database counts
+    each discussion's unread posts on the index on discussion and id, never scanning
+    the whole post table."""
+    mark = (db.select(ReadMark.last_post_id)
+            .where(ReadMark.discussion_id == discussion.c.id,
+                   ReadMark.user_id == bindparam("uid"))
+            .scalar_subquery())
+    return (db.select(func.count(Post.id))
+            .where(Post.discussion_id == discussion.c.id,
+                   Post.id > func.coalesce(mark, 0), Post.deleted_at.is_(None),
+                   or_(Post.author_id.is_(None), Post.author_id != bindparam("uid")))
+            .scalar_subquery())
 
 
 @cache
 def _unread_counts_statement() -> Any:
     """Unread posts per discussion for some discussions (built once per process)."""
-    return (_unread_after_mark(
-        db.select(Discussion.id, func.count(Post.id)).select_from(Discussion))
-        .where(Discussion.id.in_(bindparam("ids", expanding=True)))
-        .group_by(Discussion.id))
+    shown = (db.select(Discussion.id)
+             .where(Discussion.id.in_(bindparam("ids", expanding=True)))
+             .subquery("shown"))
+    per_discussion = db.select(shown.c.id, _unread_in(shown).label("n")).subquery()
+    return db.select(per_discussion.c.id, per_discussion.c.n).where(per_discussion.c.n > 0)
 
 
 def last_read(user: Any, discussion_id: int) -> int:
@@ -120,17 +124,18 @@ def mark_forum_read(user: Any, activity: Activity, group_id: int | None) -> None
 def _unread_statement(restricted: bool) -> Any:
     """Unread posts per forum of a programme; built once, as building costs more than
     running it. ``restricted`` adds the user's groups for separate forums."""
-    stmt = (
-        _unread_after_mark(
-            db.select(Discussion.activity_id, func.count(Post.id)).select_from(Discussion)
-            .join(Activity, Activity.id == Discussion.activity_id))
-        .where(Discussion.programme_id == bindparam("pid"), Discussion.deleted_at.is_(None))
-        .group_by(Discussion.activity_id)
-    )
+    shown = (db.select(Discussion.id, Discussion.activity_id)
+             .join(Activity, Activity.id == Discussion.activity_id)
+             .where(Discussion.programme_id == bindparam("pid"),
+                    Discussion.deleted_at.is_(None)))
     if restricted:
-        stmt = stmt.where(or_(Activity.group_mode != "separate", Discussion.group_id.is_(None),
-                              Discussion.group_id.in_(bindparam("groups", expanding=True))))
-    return stmt
+        shown = shown.where(or_(Activity.group_mode != "separate", Discussion.group_id.is_(None),
+                                Discussion.group_id.in_(bindparam("groups", expanding=True))))
+    shown = shown.subquery("shown")
+    per_discussion = db.select(shown.c.activity_id, _unread_in(shown).label("n")).subquery()
+    return (db.select(per_discussion.c.activity_id, func.sum(per_discussion.c.n))
+            .where(per_discussion.c.n > 0)
+            .group_by(per_discussion.c.activity_id))
 
 
 def _unread_per_forum(user: Any, programme_id: int) -> dict[int, int]:

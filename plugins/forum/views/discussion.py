@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.extensions import db
-from core.pagecache import cached_page
 from core.permissions import capability_required
 from core.storage import UploadError
 from core.text import quote
@@ -41,7 +40,6 @@ def _parent(activity, discussion, raw) -> Post | None:  # noqa: ANN001
 
 @bp.route("/<int:activity_id>/d/<int:discussion_id>")
 @capability_required("forum.view")
-@cached_page
 def discussion(activity_id: int, discussion_id: int):
     """The posts of a discussion, a reply form and the moderators' buttons."""
     activity = forum_or_404(activity_id)

@@ -9,7 +9,6 @@ from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
 from core.extensions import db
-from core.pagecache import cached_page
 from core.permissions import capability_required
 from core.storage import UploadError
 from core.text import render_markdown
@@ -37,7 +36,6 @@ def _group_arg(group) -> dict:  # noqa: ANN001
 
 @bp.route("/<int:activity_id>")
 @capability_required("forum.view")
-@cached_page
 def view(activity_id: int):
     """The forum's discussions (in the group space being viewed)."""
     activity = forum_or_404(activity_id)

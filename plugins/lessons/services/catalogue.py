@@ -121,7 +121,8 @@ def _catalogue_statement(include_hidden: bool) -> Any:
         .join(Section, Section.id == Activity.section_id)
         .join(Programme, Programme.id == Activity.programme_id)
         .outerjoin(Lesson, Lesson.activity_id == Activity.id)
-        .where(Activity.programme_id == bindparam("pid"), Activity.type == TYPE)
+        .where(Activity.programme_id.in_(bindparam("pids", expanding=True)),
+               Activity.type == TYPE)
         .order_by(Section.position, Activity.position, Activity.id)
     )
     if not include_hidden:
@@ -131,13 +132,20 @@ def _catalogue_statement(include_hidden: bool) -> Any:
 
 def catalogue(programme_id: int, include_hidden: bool = False) -> list[Item]:
     """The programme's lessons in course order (one query)."""
-    items = []
-    rows = db.session.execute(_catalogue_statement(include_hidden), {"pid": programme_id})
+    return catalogues([programme_id], include_hidden)[programme_id]
+
+
+def catalogues(programme_ids: Iterable[int], include_hidden: bool = False
+               ) -> dict[int, list[Item]]:
+    """The lessons of each programme in course order (one query for all)."""
+    items: dict[int, list[Item]] = {pid: [] for pid in programme_ids}
+    rows = db.session.execute(_catalogue_statement(include_hidden),
+                              {"pids": list(items) or [-1]})
     for activity, lesson, language in rows:
         if lesson is None:
             lesson = Lesson(activity_id=activity.id, key=f"lesson-{activity.id}", track="all",
                             language=language or "en")
-        items.append(Item(activity, lesson))
+        items[activity.programme_id].append(Item(activity, lesson))
     return items
 
 

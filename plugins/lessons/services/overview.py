@@ -23,7 +23,19 @@ def course_view(programme: Any, user: Any, include_hidden: bool) -> dict[str, An
     """The tracks of a programme in the order ``user`` sees them, with their figures:
     ``{"tracks": [(track, [(family, figures)], track_figures)], "empty": bool}``.
     Costs a fixed number of queries."""
-    items = catalogue.catalogue(programme.id, include_hidden)
+    return course_views([programme], user, include_hidden)[programme.id]
+
+
+def course_views(programmes: list[Any], user: Any, include_hidden: bool
+                 ) -> dict[int, dict[str, Any]]:
+    """``course_view`` of each programme, with the same number of queries for all."""
+    ids = [p.id for p in programmes]
+    items = catalogue.catalogues(ids, include_hidden)
+    prefetch_figures(ids, user)
+    return {p.id: _view(p, user, items[p.id]) for p in programmes}
+
+
+def _view(programme: Any, user: Any, items: list[catalogue.Item]) -> dict[str, Any]:
     fams = catalogue.families(items, str(get_locale()))
     figs = lesson_figures(programme.id, user)
     tracks = []
@@ -37,8 +49,16 @@ def course_view(programme: Any, user: Any, include_hidden: bool) -> dict[str, An
 def lesson_figures(programme_id: int, user: Any) -> dict[int, progress.Figures]:
     """The user's figures for every lesson of a programme (hidden ones included), in
     one query per request; lessons without chapters are missing."""
+    prefetch_figures([programme_id], user)
+    return g._lessons_figures[(programme_id, user.id)]
+
+
+def prefetch_figures(programme_ids: list[int], user: Any) -> None:
+    """Read the user's figures of the programmes not yet read in this request, all in
+    one query (see ``lesson_figures``)."""
     cache = g.setdefault("_lessons_figures", {})
-    key = (programme_id, user.id)
-    if key not in cache:
-        cache[key] = progress.person_figures(programme_id, user.id)
-    return cache[key]
+    missing = [pid for pid in programme_ids if (pid, user.id) not in cache]
+    if not missing:
+        return
+    for pid, figs in progress.person_figures(missing, user.id).items():
+        cache[(pid, user.id)] = figs

@@ -158,23 +158,32 @@ def _person_statement() -> Any:
                            JournalEntry.user_id == uid,
                            JournalEntry.question_id == Question.id).exists())
                 .correlate(Chapter).scalar_subquery())
-    return (db.select(Chapter.id, Chapter.activity_id, pages, questions, read, answered)
+    return (db.select(Chapter.id, Chapter.activity_id, pages, questions, read, answered,
+                      Activity.programme_id)
             .join(Activity, Activity.id == Chapter.activity_id)
-            .where(Activity.programme_id == bindparam("pid"), Activity.type == TYPE))
+            .where(Activity.programme_id.in_(bindparam("pids", expanding=True)),
+                   Activity.type == TYPE))
 
 
-def person_figures(programme_id: int, user_id: int) -> dict[int, Figures]:
-    """``{activity_id: Figures}`` of one person for every lesson of a programme, hidden
-    ones included (one query). Lessons without chapters are left out: they have
-    nothing to do, as ``Figures()`` says."""
+def person_figures(programme_ids: Iterable[int], user_id: int
+                   ) -> dict[int, dict[int, Figures]]:
+    """``{programme_id: {activity_id: Figures}}`` of one person for every lesson of
+    the programmes, hidden ones included (one query). Lessons without chapters are
+    left out: they have nothing to do, as ``Figures()`` says."""
+    ids = list(programme_ids)
     units: dict[int, list[ChapterUnits]] = {}
+    programme_of: dict[int, int] = {}
     read: dict[tuple[int, int], int] = {}
     answered: dict[tuple[int, int], int] = {}
-    rows = db.session.execute(_person_statement(), {"uid": user_id, "pid": programme_id})
-    for cid, aid, p, q, r, a in rows:
+    rows = db.session.execute(_person_statement(), {"uid": user_id, "pids": ids or [-1]})
+    for cid, aid, p, q, r, a, pid in rows:
         units.setdefault(aid, []).append(ChapterUnits(cid, aid, p, q))
+        programme_of[aid] = pid
         read[(user_id, cid)], answered[(user_id, cid)] = r, a
-    return {aid: lesson_figures(chs, user_id, read, answered) for aid, chs in units.items()}
+    out: dict[int, dict[int, Figures]] = {pid: {} for pid in ids}
+    for aid, chs in units.items():
+        out[programme_of[aid]][aid] = lesson_figures(chs, user_id, read, answered)
+    return out
 
 
 def chapter_status(chapter: Chapter, read_ids: set[int], answered_ids: set[int]) -> bool:

@@ -12,21 +12,25 @@ from core.declarations import Widget
 from core.permissions import can, role_in
 from plugins.lessons.models import TYPE
 from plugins.lessons.services.catalogue import track_label
-from plugins.lessons.services.overview import course_view, lesson_figures
+from plugins.lessons.services.overview import course_views, lesson_figures
 
 
-def dashboard(programme: Any, user: Any) -> list[Widget]:
-    """Progress in the user's own track with its lessons, then the other tracks."""
-    if not can(user, "lessons.read", programme):
-        return []
-    view = course_view(programme, user, include_hidden=False)
-    if view["empty"]:
-        return []
-    html = render_template(
-        "lessons/widget.html", programme=programme, tracks=view["tracks"],
-        role=role_in(user, programme.id), track_label=track_label,
-        index_url=url_for("lessons.index", programme_id=programme.id))
-    return [Widget(_("Training course"), Markup(html), order=40)]
+def dashboard(programmes: list[Any], user: Any) -> list[Widget]:
+    """In each programme: progress in the user's own track with its lessons, then the
+    other tracks (the same queries for all programmes)."""
+    readable = [p for p in programmes if can(user, "lessons.read", p)]
+    views = course_views(readable, user, include_hidden=False) if readable else {}
+    out = []
+    for programme in readable:
+        view = views[programme.id]
+        if view["empty"]:
+            continue
+        html = render_template(
+            "lessons/widget.html", programme=programme, tracks=view["tracks"],
+            role=role_in(user, programme.id), track_label=track_label,
+            index_url=url_for("lessons.index", programme_id=programme.id))
+        out.append(Widget(_("Training course"), Markup(html), order=40, programme=programme))
+    return out
 
 
 def footer(activity: Any, user: Any) -> Markup | None:

@@ -113,7 +113,8 @@ def _running_statement() -> Any:
     weeks and activity (one statement, built once per process)."""
     return (
         db.select(Round).join(Activity, Activity.id == Round.activity_id)
-        .where(Round.programme_id == bindparam("pid"), Activity.visible.is_(True),
+        .where(Round.programme_id.in_(bindparam("pids", expanding=True)),
+               Activity.visible.is_(True),
                Activity.type == "matching.round", Round.starts_on <= bindparam("on"))
         .options(db.joinedload(Round.week_topics), db.joinedload(Round.activity))
         .order_by(Round.starts_on))
@@ -122,8 +123,13 @@ def _running_statement() -> Any:
 def running_rounds(programme_id: int, on: date | None = None) -> list[Round]:
     """Rounds of visible round activities in a programme whose period covers ``on``
     (one query)."""
+    return running_rounds_in([programme_id], on)
+
+
+def running_rounds_in(programme_ids: list[int], on: date | None = None) -> list[Round]:
+    """``running_rounds`` of several programmes together (one query)."""
     on = on or today()
-    rows = db.session.scalars(_running_statement(), {"pid": programme_id, "on": on})
+    rows = db.session.scalars(_running_statement(), {"pids": programme_ids or [-1], "on": on})
     return [r for r in rows.unique() if on <= ends_on(r)]
 
 

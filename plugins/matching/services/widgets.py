@@ -24,34 +24,43 @@ from plugins.matching.services.pairings import is_running
 @cache
 def _waiting_statement() -> Any:
     """Requests waiting for a person: asked of them as mentor, or questions to them as
-    mentee; the first ten, with both people (built once per process)."""
+    mentee, in some programmes, with both people (built once per process)."""
     uid = bindparam("uid")
     return (
-        db.select(Request).where(Request.programme_id == bindparam("pid"),
+        db.select(Request).where(Request.programme_id.in_(bindparam("pids", expanding=True)),
                                  db.or_(db.and_(Request.mentor_id == uid,
                                                 Request.status == "pending"),
                                         db.and_(Request.mentee_id == uid,
                                                 Request.status == "question")))
         .options(joinedload(Request.mentee), joinedload(Request.mentor))
-        .order_by(Request.id).limit(10))
+        .order_by(Request.id))
 
 
-def widgets(programme: Any, user: Any) -> list[Widget]:
-    """This week's topic of each running round, and requests waiting for the user."""
+def widgets(programmes: list[Any], user: Any) -> list[Widget]:
+    """In each programme: this week's topic of each running round, and the first ten
+    requests waiting for the user (the same queries for all programmes)."""
+    joining = [p for p in programmes if can(user, "matching.join_rounds", p)]
+    following = [p for p in programmes if can(user, "matching.follow", p)]
+    rounds: dict[int, list] = {}
+    for r in plan.running_rounds_in([p.id for p in joining]) if joining else []:
+        rounds.setdefault(r.programme_id, []).append(r)
+    waiting: dict[int, list] = {}
+    if following:
+        for req in db.session.scalars(_waiting_statement(), {
+                "pids": [p.id for p in following], "uid": user.id}).unique():
+            waiting.setdefault(req.programme_id, []).append(req)
     out = []
-    if can(user, "matching.join_rounds", programme):
-        running = plan.running_rounds(programme.id)
-        if running:
+    for programme in joining:
+        if running := rounds.get(programme.id):
             weeks = [(r, plan.week_number(r), plan.current_week(r)) for r in running]
             html = render_template("matching/widget_rounds.html", weeks=weeks)
-            out.append(Widget(_l("This week in speed mentoring"), Markup(html), 20))
-    if can(user, "matching.follow", programme):
-        waiting = db.session.scalars(_waiting_statement(),
-                                     {"pid": programme.id, "uid": user.id}).all()
-        if waiting:
+            out.append(Widget(_l("This week in speed mentoring"), Markup(html), 20, programme))
+    for programme in following:
+        if mine := waiting.get(programme.id, [])[:10]:
             html = render_template("matching/widget_requests.html", programme=programme,
-                                   waiting=waiting, user=user)
-            out.append(Widget(_l("Mentoring requests waiting for you"), Markup(html), 15))
+                                   waiting=mine, user=user)
+            out.append(Widget(_l("Mentoring requests waiting for you"), Markup(html), 15,
+                              programme))
     return out
 
 

@@ -41,22 +41,30 @@ class Activity:
 
 def last_activity(programme_id: int, user_ids: list[int] | None = None) -> dict[int, Activity]:
     """Each member's last activity in the programme, in one query."""
+    return {uid: act for (_pid, uid), act in
+            last_activity_in([programme_id], user_ids).items()}
+
+
+def last_activity_in(programme_ids: list[int], user_ids: list[int] | None = None
+                     ) -> dict[tuple[int, int], Activity]:
+    """Each member's last activity per programme, keyed by (programme id, user id), for
+    several programmes in one query."""
     stmt = (
-        db.select(Membership.user_id, Membership.role, Membership.created_at,
-                  User.last_seen_at, db.func.max(Event.created_at))
+        db.select(Membership.programme_id, Membership.user_id, Membership.role,
+                  Membership.created_at, User.last_seen_at, db.func.max(Event.created_at))
         .join(User, User.id == Membership.user_id)
         .outerjoin(Event, and_(Event.actor_id == Membership.user_id,
                                Event.programme_id == Membership.programme_id))
-        .where(Membership.programme_id == programme_id)
-        .group_by(Membership.user_id, Membership.role, Membership.created_at,
-                  User.last_seen_at)
+        .where(Membership.programme_id.in_(programme_ids or [-1]))
+        .group_by(Membership.programme_id, Membership.user_id, Membership.role,
+                  Membership.created_at, User.last_seen_at)
     )
     if user_ids is not None:
         stmt = stmt.where(Membership.user_id.in_(user_ids or [-1]))
     out = {}
-    for user_id, role, joined, seen, acted in db.session.execute(stmt).all():
+    for pid, user_id, role, joined, seen, acted in db.session.execute(stmt).all():
         last = max(t for t in (joined, seen, acted) if t is not None)
-        out[user_id] = Activity(user_id, role, last)
+        out[(pid, user_id)] = Activity(user_id, role, last)
     return out
 
 
@@ -149,20 +157,35 @@ def run_nudges(now: datetime | None = None) -> int:
 def recent(programme_id: int, since: datetime, limit: int) -> list[tuple[Nudge, bool]]:
     """The programme's nudges sent after ``since``, newest first, each with whether
     the member has been active since."""
-    nudges = db.session.scalars(
-        db.select(Nudge).where(Nudge.programme_id == programme_id, Nudge.sent_at >= since)
-        .options(joinedload(Nudge.user)).order_by(Nudge.sent_at.desc(), Nudge.id.desc())
-        .limit(limit)).all()
-    if not nudges:
-        return []
-    return with_state(programme_id, nudges)
+    return recent_in([programme_id], since, limit).get(programme_id, [])
+
+
+def recent_in(programme_ids: list[int], since: datetime, limit: int
+              ) -> dict[int, list[tuple[Nudge, bool]]]:
+    """``recent`` for several programmes, keyed by programme id (two queries)."""
+    found: dict[int, list[Nudge]] = {}
+    for n in db.session.scalars(
+            db.select(Nudge).where(Nudge.programme_id.in_(programme_ids or [-1]),
+                                   Nudge.sent_at >= since)
+            .options(joinedload(Nudge.user)).order_by(Nudge.sent_at.desc(), Nudge.id.desc())):
+        if len(found.setdefault(n.programme_id, [])) < limit:
+            found[n.programme_id].append(n)
+    if not found:
+        return {}
+    activity = last_activity_in(list(found), sorted({n.user_id for ns in found.values()
+                                                     for n in ns}))
+    return {pid: [(n, _active_since(activity.get((pid, n.user_id)), n)) for n in ns]
+            for pid, ns in found.items()}
 
 
 def with_state(programme_id: int, nudges: list[Nudge]) -> list[tuple[Nudge, bool]]:
     """Pair nudges with whether their member has been active since (one query)."""
     activity = last_activity(programme_id, sorted({n.user_id for n in nudges}))
-    return [(n, n.user_id in activity and activity[n.user_id].last_active > n.inactive_since)
-            for n in nudges]
+    return [(n, _active_since(activity.get(n.user_id), n)) for n in nudges]
+
+
+def _active_since(activity: Activity | None, nudge: Nudge) -> bool:
+    return activity is not None and activity.last_active > nudge.inactive_since
 
 
 def save_inactive_days(programme: Any, days: int) -> None:

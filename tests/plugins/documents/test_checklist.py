@@ -181,7 +181,6 @@ def test_no_widget_when_nothing_is_missing(docs, login_as):
 
 def test_dashboard_widget_costs_the_same_for_few_and_many_groups_and_documents(
         app, docs, login_as, make, queries, monkeypatch):
-    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
     docs.questionnaire.mandatory = True
     db.session.commit()
     clients = [login_as(u) for u in (docs.manager, docs.mentor_a, docs.mentee_a)]

@@ -75,7 +75,8 @@ def test_hooks_and_navigation_disappear(app, docs, disabled, login_as):
         assert flatten(relay.file_actions(stored_file=forum_file, user=docs.mentor_a)) == []
         assert not any("missing_documents" in (r or {}).get(docs.group_a.id, {})
                        for r in relay.group_summary(groups=[docs.group_a]))
-        widgets = flatten(relay.dashboard_widgets(programme=docs.programme, user=docs.manager))
+        widgets = flatten(relay.dashboard_widgets(programmes=[docs.programme],
+                                                 user=docs.manager))
         assert [w for w in widgets if str(w.title) == "Missing documents"] == []
     course = plain(login_as(docs.manager).get(f"/p/{docs.programme.id}"))
     assert "Documents" not in course.split("Course")[0] + course.split("Course")[1][:200]

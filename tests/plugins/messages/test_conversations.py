@@ -217,16 +217,16 @@ def _conversations(prog, me, others, n: int) -> None:
 
 def test_unread_total_starts_from_the_users_conversations(app, world):
     """The count on every page must not read all of a programme's messages."""
-    from plugins.messages.services.conversations import _unread_total_statement
+    from plugins.messages.services.conversations import _unread_totals_statement
 
     if db.engine.dialect.name != "sqlite":
         pytest.skip("query plans are checked on SQLite")
-    compiled = _unread_total_statement().compile(db.engine)
-    params = compiled.construct_params({"uid": world["mentee_a"].id,
-                                        "pid": world["programme"].id})
+    compiled = _unread_totals_statement().compile(db.engine)
+    state = compiled.construct_expanded_state({"uid": world["mentee_a"].id,
+                                               "pids": [world["programme"].id]})
     plan = " | ".join(row[3] for row in db.session.connection().exec_driver_sql(
-        "EXPLAIN QUERY PLAN " + str(compiled),
-        tuple(params[k] for k in compiled.positiontup)))
+        "EXPLAIN QUERY PLAN " + state.statement,
+        tuple(state.parameters[k] for k in state.positiontup)))
     assert "ix_messages_message_programme_id" not in plan
     assert "ix_messages_participant_user_id" in plan
     assert "ix_messages_message_conversation_id" in plan

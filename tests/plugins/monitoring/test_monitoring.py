@@ -258,7 +258,6 @@ def test_events_are_recorded_with_group(app, world, survey, login_as):
 
 def test_dashboard_widget_lists_open_questionnaires_in_one_statement(
         app, world, survey, make, login_as, queries, monkeypatch):
-    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
     act, point = survey
     prog = world["programme"]
     db.session.add_all([
