@@ -11,6 +11,7 @@ from flask import current_app, g, redirect, render_template, request
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import plugin_migrations, routing
 from core.config import load_config
@@ -42,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> ThemedFlask:
     )
     app.config.update(load_config(app.instance_path, config))
     routing.install(app)
+    _trust_proxies(app)
     app.request_class = UploadRequest  # a full temporary disk answers 507, not 500
 
     registry = PluginRegistry()
@@ -96,6 +98,17 @@ def create_app(config: dict[str, Any] | None = None) -> ThemedFlask:
     _install_errors(app)
     app.themes_ready()
     return app
+
+
+def _trust_proxies(app: ThemedFlask) -> None:
+    """Believe the ``X-Forwarded-*`` headers of ``TRUSTED_PROXIES`` proxies (nginx in
+    front: 1), so that limits and logs see the client's address; 0 believes none.
+    Only ``For`` and ``Proto``, the two the shipped nginx sets itself: a client's own
+    ``X-Forwarded-Host`` would otherwise pass through and forge reset links."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0,
+                                x_port=0, x_prefix=0)
 
 
 def _sqlite_pragmas(app: ThemedFlask) -> None:

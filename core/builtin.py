@@ -217,7 +217,8 @@ def export_user_data(user):
 def erase_user_data(user):
     """Anonymise the account; memberships and group places are removed. Sessions,
     attendance and plans stay: the group still needs them."""
-    from core.models import GroupMember, Invitation, Membership, SessionReminder, new_token
+    from core.auth.logins import end_all_sessions
+    from core.models import GroupMember, Invitation, Membership, SessionReminder
 
     db.session.execute(db.delete(GroupMember).where(GroupMember.user_id == user.id))
     db.session.execute(db.delete(Membership).where(Membership.user_id == user.id))
@@ -230,5 +231,4 @@ def erase_user_data(user):
     user.active = False
     user.language = None
     user.theme = None
-    user.session_token = new_token()
-    user.feed_token = new_token()
+    end_all_sessions(user)

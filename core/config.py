@@ -54,8 +54,25 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SITE_NAME": env.get("SITE_NAME", "ementoring"),
         "TIMEZONE": env.get("TIMEZONE") or None,
         "PASSWORD_HASH_METHOD": "scrypt",
+        # the password throttle (core/auth/throttle.py): free tries per address and
+        # client, the first wait, its ceiling; the lock over all clients
         "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_DELAY_SECONDS": 30,
         "LOGIN_LOCK_MINUTES": 15,
+        "LOGIN_ACCOUNT_MAX_FAILURES": 50,
+        "LOGIN_ACCOUNT_LOCK_HOURS": 24,
+        # per-client and per-address request limits (Flask-Limiter notation)
+        "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;60 per hour"),
+        "RATELIMIT_LOGIN_ADDRESS": env.get("RATELIMIT_LOGIN_ADDRESS", "30 per minute"),
+        "RATELIMIT_RESET": env.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
+        "RATELIMIT_RESET_ADDRESS": env.get("RATELIMIT_RESET_ADDRESS", "3 per hour"),
+        "RATELIMIT_INVITATION": env.get("RATELIMIT_INVITATION", "20 per minute"),
+        # minimum zxcvbn score (0-4) of a new password
+        "PASSWORD_MIN_SCORE": int(env.get("PASSWORD_MIN_SCORE", "3")),
+        # proxies in front of the app whose X-Forwarded-* headers are believed
+        # (nginx: 1); 0 trusts none, and the client address is the connection's
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        "SESSION_IDLE_DAYS": int(env.get("SESSION_IDLE_DAYS", "30")),
         "RESET_TOKEN_MAX_AGE": 3600,
         "INVITE_DAYS": 14,
         "PAGE_SIZE": 25,

@@ -19,6 +19,7 @@ from core.db_session import loaded
 from core.declarations import Capability
 from core.extensions import db
 from core.plugins import registry
+from core.securitylog import security_event
 
 
 def capability(name: str) -> Capability:
@@ -225,7 +226,10 @@ def require(cap_name: str, programme: Any = None, group: Any = None, *, hide: bo
         return
     if not current_user.is_authenticated:
         abort(redirect(url_for("auth.login", next=request.full_path)))
-    abort(404 if hide else 403)
+    status = 404 if hide else 403
+    security_event("permission.denied", "denied", capability=cap_name,
+                   programme=_pid(programme), group=_pid(group), status=status)
+    abort(status)
 
 
 def _context_from_view_args(view_args: dict[str, Any]) -> tuple[Any, Any]:

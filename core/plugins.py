@@ -16,6 +16,7 @@ from flask import current_app, g
 from core import hookspecs
 from core.declarations import ActivityType, Capability, EventType, SessionType, Setting
 from core.extensions import db
+from core.securitylog import security_event
 
 ENTRY_POINT_GROUP = "ementoring.plugins"
 CORE = "core"
@@ -186,6 +187,8 @@ class PluginRegistry:
         row.enabled = enabled
         db.session.commit()
         g.pop("_disabled_plugins", None)
+        security_event("plugin.enabled" if enabled else "plugin.disabled", "success",
+                       programme=programme_id, plugin=plugin)
 
     def hooks_for(self, programme: Any) -> _Relay:
         """A hook relay that skips plugins disabled in ``programme`` (or its id)."""

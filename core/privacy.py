@@ -9,6 +9,7 @@ from typing import Any
 
 from core.extensions import db
 from core.plugins import hooks
+from core.securitylog import security_event
 from core.storage import path_of
 
 
@@ -26,6 +27,7 @@ def export_zip(user: Any) -> bytes:
                 if path.exists():
                     zf.write(path, f"files/{item.plugin}/{sf.id}-{sf.original_name}")
         zf.writestr("data.json", json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+    security_event("data.exported", "success", subject=user.id)
     return buf.getvalue()
 
 
@@ -33,3 +35,4 @@ def erase(user: Any) -> None:
     """Erase or anonymise the user everywhere and commit."""
     hooks().erase_user_data(user=user)
     db.session.commit()
+    security_event("account.erased", "success", subject=user.id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlparse
+import re
+from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, Response, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
@@ -13,6 +14,9 @@ CSP = (
     "font-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
     "form-action 'self'; base-uri 'self'; object-src 'none'"
 )
+
+# C0 controls, DEL and the C1 block: browsers drop tabs and newlines inside URLs
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class SessionCookies(SecureCookieSessionInterface):
@@ -42,14 +46,23 @@ def install(app: Flask) -> None:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Return ``target`` if it points inside this site, else ``fallback``."""
+    """Return ``target`` as a path on this site if it points inside it, else
+    ``fallback``. The value is normalised first (control characters dropped, as
+    browsers do; backslashes read as slashes; dot segments resolved) and the value
+    returned is the one tested: it always starts with one ``/`` and never with
+    ``//`` or ``/\\``, so no browser can read it as another host."""
     if not target:
         return fallback
-    target = target.replace("\\", "/")
-    host = urlparse(request.host_url)
-    test = urlparse(urljoin(request.host_url, target))
-    same_site = test.netloc == host.netloc and not target.startswith("//")
-    if test.scheme in ("http", "https") and same_site:
-        path = test.path or "/"
-        return path + (f"?{test.query}" if test.query else "")
-    return fallback
+    cleaned = _CONTROL.sub("", target).strip().replace("\\", "/")
+    host = urlsplit(request.host_url)
+    try:
+        test = urlsplit(urljoin(request.host_url, cleaned))
+    except ValueError:  # e.g. a host that Unicode normalisation would change
+        return fallback
+    if test.scheme not in ("http", "https") or test.netloc != host.netloc:
+        return fallback
+    path = "/" + test.path.lstrip("/")
+    result = path + (f"?{test.query}" if test.query else "")
+    if not result.startswith("/") or result.startswith(("//", "/\\")) or _CONTROL.search(result):
+        return fallback
+    return result

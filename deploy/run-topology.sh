@@ -28,6 +28,7 @@
 #                                 use PostgreSQL in production
 #   EMENTORING_INSTANCE=<repository>/instance
 #   UPLOAD_MAX_MB=50              also sets nginx's client_max_body_size
+#   TRUSTED_PROXIES=1             proxies whose X-Forwarded-For the app believes (nginx)
 #   DEMO=1                        run `ementoring demo` (once) before starting
 #   NGINX=/usr/sbin/nginx         the nginx binary (default: found on PATH or in /usr/sbin)
 #   STOP_TIMEOUT=30               seconds a stop may take before what is left is killed
@@ -57,6 +58,9 @@ UPSTREAM_IDLE=60
 GUNICORN_KEEPALIVE=$((UPSTREAM_IDLE + 15))
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export EMENTORING_INSTANCE=${EMENTORING_INSTANCE:-$ROOT/instance}
+# nginx in front: believe its X-Forwarded-For/-Proto, so limits and the security
+# log see the client's address (one more if another proxy stands before nginx)
+export TRUSTED_PROXIES=${TRUSTED_PROXIES:-1}
 export UPLOAD_MAX_MB
 export PYTHONUNBUFFERED=1
 

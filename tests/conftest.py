@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from core import create_app
-from core.extensions import db
+from core.extensions import db, limiter
 from tests.browser.fixtures import browser, page  # noqa: F401  (shared by every test package)
 from tests.factories import Factory, login
 
@@ -156,6 +156,8 @@ def _app_context(request: pytest.FixtureRequest):
         return
     application = request.getfixturevalue("app")
     with application.app_context():
+        with suppress(Exception):  # another test may have bound it to a dead Redis
+            limiter.reset()  # request limits count per client; every test is 127.0.0.1
         yield
         db.session.remove()
         empty_database()

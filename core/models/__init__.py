@@ -1,6 +1,6 @@
 """The core's models: accounts, programmes, course shell, files and events."""
 
-from core.models.accounts import Invitation, LoginThrottle, User, new_token
+from core.models.accounts import Invitation, LoginThrottle, User, UserSession, new_token
 from core.models.base import ROLES, utcnow
 from core.models.course import GROUP_MODES, Activity, Section
 from core.models.events import Event
@@ -24,7 +24,7 @@ from core.sessions.models import (
 
 __all__ = [
     "ROLES", "GROUP_MODES", "PROGRAMME_STATUSES", "GROUP_STATUSES", "utcnow", "new_token",
-    "User", "LoginThrottle", "Invitation", "Organisation", "Programme", "Membership",
+    "User", "UserSession", "LoginThrottle", "Invitation", "Organisation", "Programme", "Membership",
     "MentoringGroup", "GroupMember", "ProgrammePlugin", "Section", "Activity",
     "StoredFile", "Event", "MentoringSession", "SessionAttendance",
     "SessionPlanRevision",

@@ -1,4 +1,4 @@
-"""User accounts, login throttling and invitations."""
+"""User accounts, their sessions, password throttling and invitations."""
 
 from __future__ import annotations
 
@@ -37,10 +37,16 @@ class User(UserMixin, Timestamped, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return bool(self.active) and not self.erased
 
+    #: the key of the session this request runs in and when it was last marked in
+    #: use (set at login and by the user loader; not columns)
+    session_key = None
+    session_seen_at = None
+
     def get_id(self) -> str:
-        """Identify the user together with the session token, so a password change
-        (which renews the token) ends every other session."""
-        return f"{self.id}:{self.session_token}"
+        """Identify the user together with the account's session token (renewing it
+        ends every session) and the key of this one session (its row in
+        ``user_session``: deleting the row ends it)."""
+        return f"{self.id}:{self.session_token}:{self.session_key or ''}"
 
     @property
     def name(self) -> str:
@@ -55,12 +61,27 @@ class User(UserMixin, Timestamped, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
+class UserSession(db.Model):
+    """One logged-in session (a browser): logging out deletes its row, and a session
+    cookie whose row is gone no longer logs anyone in. Only a hash of the key is kept."""
+
+    __tablename__ = "user_session"
+
+    key_hash = db.Column(db.String(64), primary_key=True)
+    user_id = db.Column(db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
+                        index=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    seen_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
 class LoginThrottle(db.Model):
-    """Failed-login counter per e-mail address, whether or not an account exists."""
+    """Failed password checks per e-mail address (whether or not an account exists) and
+    client address; ``ip`` is ``"*"`` for the count over all addresses."""
 
     __tablename__ = "login_throttle"
 
     email = db.Column(db.String(254), primary_key=True)
+    ip = db.Column(db.String(64), primary_key=True, default="*")
     failures = db.Column(db.Integer, nullable=False, default=0)
     locked_until = db.Column(db.DateTime, nullable=True)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)

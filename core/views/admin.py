@@ -15,6 +15,7 @@ from core.models import Organisation, Programme, User
 from core.permissions import capability_required
 from core.plugins import registry
 from core.privacy import erase
+from core.securitylog import security_event
 from core.storage_space import disk_alerts
 from core.views.forms import ConfirmForm, OrganisationForm, ProgrammeForm, SearchForm, UserForm
 from core.views.helpers import get_or_404, paginate
@@ -129,10 +130,13 @@ def new_user():
         elif errors:
             form.password.errors.extend(errors)
         else:
-            db.session.add(User(email=email, display_name=form.display_name.data.strip(),
-                                password_hash=hash_password(form.password.data),
-                                is_site_admin=form.is_site_admin.data))
+            user = User(email=email, display_name=form.display_name.data.strip(),
+                        password_hash=hash_password(form.password.data),
+                        is_site_admin=form.is_site_admin.data)
+            db.session.add(user)
             db.session.commit()
+            security_event("account.created", "success", subject=user.id,
+                           site_admin=int(bool(user.is_site_admin)))
             flash(_("Account created."), "success")
             return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form)
@@ -149,6 +153,8 @@ def toggle_active(user_id: int):
     else:
         user.active = not user.active
         db.session.commit()
+        security_event("account.activated" if user.active else "account.deactivated",
+                       "success", subject=user.id)
         flash(_("Account activated.") if user.active else _("Account deactivated."), "success")
     return redirect(url_for(".users"))
 

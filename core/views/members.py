@@ -16,6 +16,7 @@ from core.labels import role_label
 from core.mail import send_mail
 from core.models import Invitation, Membership, MentoringGroup, Programme, User, utcnow
 from core.permissions import can, capability_required
+from core.securitylog import security_event
 from core.views.forms import ConfirmForm, InviteForm, RoleForm
 from core.views.helpers import get_or_404, paginate
 
@@ -87,8 +88,10 @@ def change_role(programme_id: int, membership_id: int):
         abort(404)
     form = RoleForm()
     if form.validate_on_submit():
-        membership.role = form.role.data
+        old, membership.role = membership.role, form.role.data
         db.session.commit()
+        security_event("role.changed", "success", programme=programme_id,
+                       subject=membership.user_id, old=old, new=membership.role)
         flash(_("Role changed."), "success")
     return redirect(url_for(".index", programme_id=programme_id))
 
@@ -113,6 +116,8 @@ def remove(programme_id: int, membership_id: int):
         )
         db.session.delete(membership)
         db.session.commit()
+        security_event("role.removed", "success", programme=programme_id,
+                       subject=membership.user_id, old=membership.role)
         flash(_("Removed from the programme."), "success")
         return redirect(url_for(".index", programme_id=programme_id))
     return render_template(

@@ -41,7 +41,7 @@ def test_lockout_after_repeated_failures(app, client, make, known):
     resp = client.post("/login", data={"email": email, "password": PASSWORD})
     assert resp.status_code == 429
     assert "Too many failed attempts" in resp.get_data(as_text=True)
-    assert db.session.get(LoginThrottle, email).locked_until is not None
+    assert db.session.get(LoginThrottle, (email, "127.0.0.1")).locked_until is not None
 
 
 def test_login_gives_a_new_session(app, client, make):

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from flask import g
 
-from core.auth import load_user
+from core.auth import load_user, logins
 from core.extensions import db
 from core.models import GroupMember, ProgrammePlugin
 from core.permissions import group_ids, role_in
@@ -17,7 +17,11 @@ from core.plugins import registry
 
 
 def _token(user) -> str:  # noqa: ANN001
-    return user.session_token
+    """What the session cookie holds after the id: the account token and the key of
+    an open session."""
+    key = logins.open_session(user)
+    db.session.commit()
+    return f"{user.session_token}:{key}"
 
 
 @contextmanager
