@@ -56,11 +56,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "PASSWORD_HASH_METHOD": "scrypt",
         # the password throttle (core/auth/throttle.py): free tries per address and
         # client, the first wait, its ceiling; the lock over all clients
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_DELAY_SECONDS": 30,
-        "LOGIN_LOCK_MINUTES": 15,
-        "LOGIN_ACCOUNT_MAX_FAILURES": 50,
-        "LOGIN_ACCOUNT_LOCK_HOURS": 24,
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_DELAY_SECONDS": int(env.get("LOGIN_DELAY_SECONDS", "30")),
+        "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
+        "LOGIN_ACCOUNT_MAX_FAILURES": int(env.get("LOGIN_ACCOUNT_MAX_FAILURES", "50")),
+        "LOGIN_ACCOUNT_LOCK_HOURS": int(env.get("LOGIN_ACCOUNT_LOCK_HOURS", "24")),
         # per-client and per-address request limits (Flask-Limiter notation)
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;60 per hour"),
         "RATELIMIT_LOGIN_ADDRESS": env.get("RATELIMIT_LOGIN_ADDRESS", "30 per minute"),
