@@ -85,14 +85,23 @@ def init_command(admin_email: str | None, admin_name: str, admin_password: str |
 
 @click.command("demo")
 @click.option("--password", default=None, help="Password for every demo account.")
+@click.option("--language", default="en", show_default=True,
+              help="Language of the demo programme. For now only the shipped self-study "
+                   "course follows it (where it is translated); the other demo content "
+                   "stays in English.")
 @with_appcontext
-def demo_command(password: str | None) -> None:
+def demo_command(password: str | None, language: str) -> None:
     """Add the demo organisation, programme, people and content (once)."""
     from core.demo import build_demo, demo_accounts
 
+    available = current_app.config["LANGUAGES"]
+    if language not in available:
+        raise click.BadParameter(
+            f"{language!r} is not a language of this site; available: {', '.join(available)}.",
+            param_hint="--language")
     if not inspect(db.engine).has_table("user"):
         raise click.ClickException("The database is not set up yet: run `ementoring init` first.")
-    accounts = build_demo(password)
+    accounts = build_demo(password, language)
     if accounts is None:
         click.echo("The demo programme exists already.")
         accounts = demo_accounts()

@@ -58,16 +58,18 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 
 def demo_programme(users: dict, title: str,
-                   organisation: Organisation | None = None) -> Programme:
+                   organisation: Organisation | None = None,
+                   language: str = "en") -> Programme:
     """A programme like the demo's (sections, two groups, every plugin's demo data)
-    for the demo's people (``users``, keyed as in ``PEOPLE``); committed."""
+    for the demo's people (``users``, keyed as in ``PEOPLE``), in ``language``;
+    committed."""
     org = organisation or Organisation(name="Demo mentoring organisation")
     today = date.today()
     prog = Programme(
         organisation=org, title=title,
         description="A blended mentoring programme for young people looking for work: "
                     "face-to-face meetings, online sessions, chat and forum.",
-        language="en", starts_on=today - timedelta(days=14),
+        language=language, starts_on=today - timedelta(days=14),
         ends_on=today + timedelta(days=120), status="active",
     )
     db.session.add_all([org, prog])
@@ -96,8 +98,10 @@ def demo_programme(users: dict, title: str,
     return prog
 
 
-def build_demo(password: str | None = None) -> list[tuple[str, str, str]] | None:
-    """Create the demo once; return the accounts, or None when it exists already."""
+def build_demo(password: str | None = None,
+               language: str = "en") -> list[tuple[str, str, str]] | None:
+    """Create the demo once, its programme in ``language``; return the accounts, or
+    None when it exists already."""
     from core.cli import create_user
     from core.models import User
 
@@ -113,7 +117,7 @@ def build_demo(password: str | None = None) -> list[tuple[str, str, str]] | None
         users[key] = user
         accounts.append((role or "admin", email, pw))
     db.session.flush()
-    demo_programme(users, PROGRAMME_TITLE)
+    demo_programme(users, PROGRAMME_TITLE, language=language)
     path = _accounts_file()
     path.write_text("".join(f"{r}\t{e}\t{p}\n" for r, e, p in accounts))
     path.chmod(0o600)

@@ -132,9 +132,17 @@ def _safe(rel: str) -> str | None:
     return path.as_posix()
 
 
-def read_folder(folder: Path) -> Files:
-    """The files of a lesson folder (hidden files such as .git are skipped)."""
+def read_folder(folder: Path, images_from: Path | None = None) -> Files:
+    """The files of a lesson folder (hidden files such as .git are skipped); with
+    ``images_from``, images the folder lacks are taken from that folder's ``images/``
+    (a translated copy of the shipped course keeps its images with the original)."""
     folder = Path(folder)
+    if images_from is not None:
+        files = read_folder(folder)
+        for rel, data in read_folder(images_from).items():
+            if rel.startswith(IMAGE_DIR):
+                files.setdefault(rel, data)
+        return files
     if not (folder / MANIFEST).is_file():
         raise BundleError(_("No %(name)s found in %(path)s.", name=MANIFEST, path=str(folder)))
     files: Files = {}

@@ -1,5 +1,6 @@
-"""The demo course: the lesson folders shipped in ``plugins/lessons/course``, imported
-into a section of their own, and a little progress so that the pages have
+"""The shipped course: the lesson folders in ``plugins/lessons/course`` (English) and
+their translations in ``course/i18n/<language>/``, installed into a section of their
+own in the programme's language; and a little demo progress so that the pages have
 something to show."""
 
 from __future__ import annotations
@@ -8,37 +9,82 @@ import json
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
+
 from core.extensions import db
-from core.models import Section, utcnow
+from core.models import Activity, Section, utcnow
 from core.text import render_markdown
 from plugins.lessons.models import JournalEntry, Lesson, PageRead
 from plugins.lessons.services import bundle
 from plugins.lessons.services.catalogue import chapters_of
 
 COURSE = Path(__file__).resolve().parent.parent / "course"
+I18N = COURSE / "i18n"
 
 
-def course_folders() -> list[Path]:
-    """The lesson folders of the shipped course, in the order ``course.json`` gives."""
-    index = json.loads((COURSE / "course.json").read_text(encoding="utf-8"))
-    return [COURSE / name for name in index["lessons"]]
+def course_languages() -> list[str]:
+    """English, then every language the course has a translation folder for."""
+    found = {p.parent.name for p in I18N.glob("*/course.json")} if I18N.is_dir() else set()
+    return ["en", *sorted(found - {"en"})]
 
 
-def build(programme: Any, users: dict[str, Any]) -> None:
-    """Import the course into a new last section and record some demo progress."""
-    index = json.loads((COURSE / "course.json").read_text(encoding="utf-8"))
+def _base(language: str) -> Path:
+    return COURSE if language == "en" else I18N / language
+
+
+def course_index(language: str = "en") -> dict[str, Any]:
+    """The course's ``course.json`` (section title, summary, lesson folders) in
+    ``language``, or in English when there is no translation."""
+    path = _base(language) / "course.json"
+    if not path.is_file():
+        path = COURSE / "course.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def course_folders(language: str = "en") -> list[Path]:
+    """The lesson folders of the shipped course in ``language``, in the order
+    ``course.json`` gives."""
+    return [_base(language) / name for name in course_index("en")["lessons"]]
+
+
+def course_files(folder: Path) -> bundle.Files:
+    """The files of one lesson folder of the course; a translated folder takes its
+    images from the English folder of the same name."""
+    english = COURSE / folder.name
+    return bundle.read_folder(folder, images_from=None if folder == english else english)
+
+
+def install(programme: Any, actor: Any = None) -> dict[str, Activity]:
+    """Add the course as a new last section of ``programme``, in the programme's
+    language (English when the course has no translation into it), with every other
+    language of the course as a translated copy that learners may switch to.
+    Returns the lessons in the programme's language by track; flushes, no commit."""
+    languages = [code for code in course_languages()
+                 if code in current_app.config["LANGUAGES"]]
+    primary = programme.language if programme.language in languages else "en"
+    index = course_index(primary)
     section = Section(programme_id=programme.id, title=index["section"],
                       summary_source=index["summary"],
                       summary_html=render_markdown(index["summary"]),
                       position=len(programme.sections))
     db.session.add(section)
     db.session.flush()
-    by_track = {}
-    for folder in course_folders():
-        activity = bundle.load(bundle.read_folder(folder), section, users.get("manager"),
-                               commit=False)
-        by_track[db.session.get(Lesson, activity.id).track] = activity
-    _progress(by_track, users)
+    originals = {}
+    for name in course_index("en")["lessons"]:
+        activity = bundle.load(course_files(_base(primary) / name), section, actor,
+                               language=primary, commit=False)
+        originals[name] = db.session.get(Lesson, activity.id)
+    for code in languages:
+        if code != primary:
+            for name, lesson in originals.items():
+                bundle.load(course_files(_base(code) / name), section, actor,
+                            translation_of=lesson, language=code, commit=False)
+    return {lesson.track: lesson.activity for lesson in originals.values()}
+
+
+def build(programme: Any, users: dict[str, Any]) -> None:
+    """Install the course into the demo programme and record some demo progress."""
+    _progress(install(programme, users.get("manager")), users)
 
 
 def _read(user: Any, chapter: Any, pages: int | None = None) -> None:

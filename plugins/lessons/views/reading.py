@@ -33,6 +33,7 @@ class Reading:
         self.chapters = chapters_of(activity.id)
         self.steps = sequence.steps(self.chapters)
         self.read, self.answered = progress.mine(current_user.id, activity.id)
+        self.language = lesson_of(activity).language
 
     @property
     def figures(self) -> progress.Figures:

@@ -9,6 +9,7 @@ from core.models import Activity, Section
 from core.plugins import hooks
 from plugins.lessons.models import JournalEntry, Lesson, PageRead
 from plugins.lessons.services.catalogue import chapters_of
+from plugins.lessons.services.demo import course_languages
 from tests.plugins.lessons.conftest import build_lesson, chapters
 
 
@@ -33,8 +34,13 @@ def test_demo_ships_a_track_per_role_with_reflective_questions(app, world, demo)
     assert section.position == 2
     acts = db.session.scalars(db.select(Activity).where(Activity.section_id == section.id)
                               .order_by(Activity.position)).all()
-    tracks = [db.session.get(Lesson, a.id).track for a in acts]
-    assert tracks == ["manager", "mentor", "mentee"]
+    lessons = [db.session.get(Lesson, a.id) for a in acts]
+    # the originals in the programme's language first, then a copy per other language
+    assert [ls.track for ls in lessons[:3]] == ["manager", "mentor", "mentee"]
+    assert {ls.language for ls in lessons[:3]} == {"en"}
+    assert all(ls.translation_of_id == lessons[i % 3].activity_id
+               for i, ls in enumerate(lessons[3:]))
+    assert len(lessons) == 3 * len(course_languages())
     for a in acts:
         chs = chapters_of(a.id)
         assert len(chs) >= 4 and all(ch.questions and ch.pages for ch in chs)
