@@ -16,6 +16,7 @@ from core.models import Activity, Programme, Section
 from plugins.lessons.models import Lesson
 from plugins.lessons.services import bundle, demo
 from plugins.lessons.services.catalogue import chapters_of
+from tests.plugins.lessons.conftest import build_lesson
 
 ENGLISH_TRACKS = demo.course_index("en")["lessons"]
 TRANSLATIONS = [code for code in demo.course_languages() if code != "en"]
@@ -167,6 +168,14 @@ def test_content_in_another_language_than_the_interface_is_marked(app, world, lo
     assert '<div class="prose" lang="bg">' in page
     # the interface's own words are not marked as Bulgarian
     assert '<h2 id="toc-title">Contents</h2>' in page
+    course = html.unescape(c.get(f"/lessons/p/{world['programme'].id}").get_data(
+        as_text=True))  # the interface's language is offered first: English
+    assert f'>{_manifest(demo.COURSE / "mentee")["title"]}</a>' in course
+    assert 'hreflang="bg" lang="bg">Български</a>' in course
+    manager = html.unescape(login_as(world["manager"]).get(
+        f"/lessons/p/{world['programme'].id}/progress").get_data(as_text=True))
+    assert f'<th scope="col"><span>{_manifest(demo.COURSE / "mentee")["title"]}</span>' \
+        in manager
 
 
 def test_demo_command_builds_the_programme_in_bulgarian(app):
@@ -193,3 +202,15 @@ def test_demo_command_refuses_an_unknown_language(app):
     assert "'xx' is not a language of this site" in result.output
     assert "bg" in result.output and "en" in result.output
     assert db.session.scalar(db.select(db.func.count()).select_from(Programme)) == 0
+
+
+def test_lesson_lists_mark_a_lesson_in_another_language(app, world, make, login_as):
+    build_lesson(make, world["programme"], [(1, 1)], title="Урок за всички", language="bg")
+    manager = world["manager"]
+    manager.language = "en"
+    db.session.commit()
+    c = login_as(manager)
+    course = c.get(f"/lessons/p/{world['programme'].id}").get_data(as_text=True)
+    assert re.search(r'<a href="/lessons/\d+" lang="bg">Урок за всички</a>', course)
+    progress = c.get(f"/lessons/p/{world['programme'].id}/progress").get_data(as_text=True)
+    assert '<th scope="col"><span lang="bg">Урок за всички</span>' in progress
