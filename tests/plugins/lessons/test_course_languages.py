@@ -114,18 +114,22 @@ def test_programme_in_english_keeps_the_english_course(app, world):
     assert db.session.get(Lesson, primary["mentee"].id).language == "en"
 
 
+def _bulgarian_course_for(world, login_as, interface):
+    """The mentee lesson of a course installed in Bulgarian, and a client logged in
+    as a mentee whose interface is in ``interface``."""
+    primary = _install(world["programme"], "bg")
+    world["mentee_a"].language = interface
+    db.session.commit()
+    return primary["mentee"], login_as(world["mentee_a"])
+
+
 def _page_url(activity):
     return f"/lessons/{activity.id}/pages/{chapters_of(activity.id)[0].pages[0].id}"
 
 
 def test_learner_reads_bulgarian_and_switches_to_english(app, world, login_as):
-    primary = _install(world["programme"], "bg")
-    mentee = world["mentee_a"]
-    mentee.language = "bg"
-    db.session.commit()
-    activity = primary["mentee"]
+    activity, c = _bulgarian_course_for(world, login_as, "bg")
     bg, en = _manifest(demo.I18N / "bg" / "mentee"), _manifest(demo.COURSE / "mentee")
-    c = login_as(mentee)
     page = html.unescape(c.get(_page_url(activity)).get_data(as_text=True))
     assert bg["chapters"][0]["pages"][0]["title"] in page
     for chapter in en["chapters"]:  # no English title anywhere on the Bulgarian page
@@ -150,13 +154,8 @@ def test_learner_reads_bulgarian_and_switches_to_english(app, world, login_as):
 
 
 def test_content_in_another_language_than_the_interface_is_marked(app, world, login_as):
-    primary = _install(world["programme"], "bg")
-    mentee = world["mentee_a"]
-    mentee.language = "en"
-    db.session.commit()
-    activity = primary["mentee"]
+    activity, c = _bulgarian_course_for(world, login_as, "en")
     bg = _manifest(demo.I18N / "bg" / "mentee")
-    c = login_as(mentee)
     lesson_page = html.unescape(c.get(f"/lessons/{activity.id}").get_data(as_text=True))
     assert '<html lang="en"' in lesson_page
     assert f'<h1 lang="bg">{bg["title"]}</h1>' in lesson_page
