@@ -6,7 +6,9 @@ whose answers go into the learner's private journal (shared with their mentor
 if they wish). Progress shows per lesson and per track on the dashboard, and
 managers see every participant's. Lessons are exported and imported as folders
 of markdown files with a JSON manifest, and may have a translated copy per
-language. The demo ships a course written from the project's seed documents.
+language. The demo ships a course written from the project's seed documents,
+translated in ``course/i18n/<language>/``: it is installed in the programme's
+language, with every other language as a translated copy learners may switch to.
 """
 
 from __future__ import annotations
