@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,10 @@ class ActivityType:
 
     ``endpoint`` is the view that shows an activity of this type; it receives
     ``activity_id``. ``group_modes`` lists the modes a manager may choose.
+    ``listed``, when set, receives the activities of this type on a course page
+    (all at once) and returns the ids of those to list there; the others stay
+    reachable by link (a lesson's copies in other languages, say). People who
+    manage the course see every activity.
     """
 
     name: str
@@ -48,6 +53,7 @@ class ActivityType:
     description: Any = ""
     group_modes: tuple[str, ...] = ("shared", "separate")
     default_settings: dict[str, Any] = field(default_factory=dict)
+    listed: Callable[[list[Any]], Collection[int]] | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -40,12 +42,30 @@ def programme(programme_id: int):
             if (a.visible or manage) and a.type in types and reg.is_enabled(prog.id, a.plugin)
         ]
         sections.append((section, acts))
+    if not manage:
+        sections = _listed_only(sections, types)
     relay = hooks(prog)
     header = flatten(relay.slot_course_header(programme=prog, user=current_user))
     return render_template(
         "course/programme.html", programme=prog, sections=sections, manage=manage,
         header=header, types=types, relay=relay,
     )
+
+
+def _listed_only(sections: list[tuple[Section, list[Activity]]],
+                 types: dict[str, Any]) -> list[tuple[Section, list[Activity]]]:
+    """Leave out the activities their type does not list (``ActivityType.listed``),
+    asking each type once for all of the page's activities of that type."""
+    by_type: dict[str, list[Activity]] = {}
+    for _section, acts in sections:
+        for a in acts:
+            if types[a.type].listed is not None:
+                by_type.setdefault(a.type, []).append(a)
+    if not by_type:
+        return sections
+    shown = {i for name, acts in by_type.items() for i in types[name].listed(acts)}
+    hidden = {a.id for acts in by_type.values() for a in acts} - shown
+    return [(section, [a for a in acts if a.id not in hidden]) for section, acts in sections]
 
 
 @bp.route("/p/<int:programme_id>/sections/new", methods=["GET", "POST"])

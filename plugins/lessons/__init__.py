@@ -60,10 +60,12 @@ def register_capabilities():
 
 @hookimpl
 def register_activity_types():
-    """The lesson."""
+    """The lesson; the course page lists originals, not their copies in other languages."""
+    from plugins.lessons.services.catalogue import originals
+
     return [ActivityType(
         name="lessons.lesson", plugin="lessons", label=_l("Lesson"), endpoint="lessons.view",
-        group_modes=("shared",),
+        group_modes=("shared",), listed=originals,
         description=_l("Chapters of pages to study alone, each ending with reflective "
                        "questions answered in a private journal."))]
 

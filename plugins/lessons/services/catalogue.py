@@ -193,3 +193,11 @@ def translations_of(lesson: Lesson, include_hidden: bool = False) -> list[Any]:
     if not include_hidden:
         stmt = stmt.where(Activity.visible.is_(True))
     return [(a, ls) for a, ls in db.session.execute(stmt).all()]
+
+
+def originals(activities: list[Activity]) -> set[int]:
+    """The ids of those ``activities`` that are originals, not copies in another
+    language: the course page lists these, the copies are reached from them."""
+    ids = [a.id for a in activities]
+    return set(db.session.scalars(db.select(Lesson.activity_id).where(
+        Lesson.activity_id.in_(ids), Lesson.translation_of_id.is_(None))))

@@ -213,3 +213,20 @@ def test_lesson_lists_mark_a_lesson_in_another_language(app, world, make, login_
     assert re.search(r'<a href="/lessons/\d+" lang="bg">Урок за всички</a>', course)
     progress = c.get(f"/lessons/p/{world['programme'].id}/progress").get_data(as_text=True)
     assert '<th scope="col"><span lang="bg">Урок за всички</span>' in progress
+
+
+def test_course_page_lists_each_lesson_once_and_managers_see_the_copies(app, world, login_as):
+    """Copies in other languages are reached from their original, not listed beside it."""
+    primary = _install(world["programme"], "bg")
+    languages = len(demo.course_languages())
+    copies = db.session.scalars(db.select(Lesson.activity_id).where(
+        Lesson.translation_of_id == primary["mentee"].id)).all()
+    assert len(copies) == languages - 1
+    url = f"/p/{world['programme'].id}"
+    page = login_as(world["mentee_a"]).get(url).get_data(as_text=True)
+    for track in ENGLISH_TRACKS:
+        assert f'/activity/{primary[track].id}"' in page
+    for copy in copies:
+        assert f'/activity/{copy}"' not in page
+    managed = login_as(world["manager"]).get(url).get_data(as_text=True)
+    assert all(f'/activity/{copy}"' in managed for copy in copies)
