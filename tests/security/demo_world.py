@@ -21,7 +21,8 @@ from core.models import Activity, MentoringGroup, Programme, User
 from core.storage import save_bytes
 from plugins.entrepreneurship.models import EntrepreneurshipWorksheet
 from plugins.forum.models import Attachment, Discussion, Post
-from plugins.lessons.models import Chapter, JournalEntry
+from plugins.lessons.models import Chapter, JournalEntry, Page
+from plugins.lessons.services import revisions
 from plugins.matching.models import Conversation, Pairing, Request, Round
 from tests.factories import login
 
@@ -99,11 +100,14 @@ def _files(app: Any, prog: Programme, users: dict[str, User]) -> None:
 def _rows(prog: Programme, users: dict[str, User]) -> None:
     """Objects of each group's people the demo does not make for both groups: a
     worksheet, a forum attachment, a journal entry, a mentoring request and a
-    conversation in the speed-mentoring round."""
+    conversation in the speed-mentoring round; and a kept version of each lesson page."""
     schema = db.session.scalar(db.select(EntrepreneurshipWorksheet.schema).limit(1))
     lesson = db.session.scalar(db.select(Chapter.activity_id).join(Activity).where(
         Activity.programme_id == prog.id).limit(1))
     round_id = db.session.scalar(db.select(Round.id).where(Round.programme_id == prog.id))
+    for page in db.session.scalars(db.select(Page).join(Chapter).join(Activity).where(
+            Activity.programme_id == prog.id)):
+        revisions.record(page)  # a kept version of every lesson page
     for name, mentor, mentee in (("Group A", "mentor1", "mentee1"),
                                  ("Group B", "mentor2", "mentee3")):
         group = db.session.scalar(db.select(MentoringGroup).where(

@@ -36,7 +36,7 @@ from plugins.documents.models import DocTemplate, Document, DocumentVersion
 from plugins.employability.models import EmployabilityWorksheet
 from plugins.entrepreneurship.models import EntrepreneurshipWorksheet
 from plugins.forum.models import Attachment, Discussion, Post
-from plugins.lessons.models import Chapter, JournalEntry, Page, Question
+from plugins.lessons.models import Chapter, JournalEntry, Page, PageRevision, Question
 from plugins.matching.models import (
     Competence,
     Conversation,
@@ -238,6 +238,8 @@ FINDERS: dict[str, Finder] = {
     "chapter_id": _f(PROGRAMME, _chapter),
     "page_id": _f(PROGRAMME, lambda s: _one(select(Page.id).where(
         Page.chapter_id == _chapter(s)))),
+    "lessons:number": _f(PROGRAMME, lambda s: _one(select(PageRevision.number).where(
+        PageRevision.page_id == _one(select(Page.id).where(Page.chapter_id == _chapter(s)))))),
     "question_id": _f(PROGRAMME, lambda s: _one(select(Question.id).join(Chapter).where(
         Chapter.activity_id == _lesson(s)))),
     "entry_id": _f(PRIVATE, lambda s: _one(select(JournalEntry.id).where(
