@@ -105,14 +105,19 @@ def touch(record: Any) -> None:
     flag_modified(record, name)
 
 
-def fingerprint(record: Any, fields: Iterable[str]) -> int:
-    """The version of a form that edits only ``fields`` of the record: a hash of their
-    current values (a positive integer, so that it fits the same hidden field)."""
-    values = json.dumps([_text(getattr(record, name)) for name in fields])
+Fields = Sequence[str | Callable[[Any], Any]]
+
+
+def fingerprint(record: Any, fields: Fields) -> int:
+    """The version of a form that edits only ``fields`` of the record (attribute names,
+    or functions of the record for rows that belong to it): a hash of their current
+    values, a positive integer so that it fits the same hidden field."""
+    values = json.dumps([_text(f(record) if callable(f) else getattr(record, f))
+                         for f in fields])
     return int.from_bytes(hashlib.sha256(values.encode()).digest()[:6], "big")
 
 
-def version_of(record: Any, fields: Sequence[str] | None = None) -> int:
+def version_of(record: Any, fields: Fields | None = None) -> int:
     """The record's version as its edit form sends it: the row counter, or the
     fingerprint of ``fields`` when the form is versioned by the fields it edits."""
     return record.version if fields is None else fingerprint(record, fields)
@@ -127,6 +132,7 @@ def lock(record: Any) -> None:
         table, pk = mapper.local_table.name, mapper.primary_key[0].name
         db.session.execute(text(f'UPDATE "{table}" SET "{pk}" = "{pk}" WHERE "{pk}" = :id'),
                            {"id": sa_inspect(record).identity[0]})
+    db.session.expire_all()  # rows that belong to it are read again too
     db.session.refresh(record, with_for_update=True)
 
 
@@ -199,7 +205,7 @@ def save(record: Any, form: Any, apply: Callable[[], Any],
          compare: dict[str, str | Callable[[Any], Any]],
          races: tuple[type[Exception], ...] = (),
          reload: Callable[[], Any] | None = None,
-         fields: Sequence[str] | None = None) -> list[Change] | None:
+         fields: Fields | None = None) -> list[Change] | None:
     """Apply the form to ``record`` and commit, unless it changed since the form was
     loaded. Returns None once saved. On a conflict nothing is written; the form keeps
     the user's input with the current version, and the differing fields come back.
@@ -227,7 +233,7 @@ def save(record: Any, form: Any, apply: Callable[[], Any],
 
 
 def conflict(form: Any, current: Any, compare: dict[str, str | Callable[[Any], Any]],
-             fields: Sequence[str] | None = None) -> list[Change]:
+             fields: Fields | None = None) -> list[Change]:
     """After a conflict: the current version into the form, and the fields in which
     the record as saved now differs from the user's input (404 when it is gone)."""
     if current is None:
@@ -246,7 +252,7 @@ def _refreshed(record: Any) -> Any:
     return record
 
 
-def loaded_version(form: Any, record: Any, fields: Sequence[str] | None = None) -> None:
+def loaded_version(form: Any, record: Any, fields: Fields | None = None) -> None:
     """On a form's first display, the version of the record it shows (0: none yet);
     ``fields`` as for ``save``."""
     if not form.is_submitted():

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from core import concurrency
 from core.extensions import db
 from core.permissions import can, capability_required
 from core.views.forms import ConfirmForm
@@ -61,26 +63,42 @@ def offer_edit(programme_id: int):
     form = OfferForm(obj=offer)
     if offer is not None and not form.is_submitted():
         form.topics.data = ", ".join(offer.topics)
+    concurrency.loaded_version(form, offer, OFFER_FIELDS)
+    conflict = None
     if form.validate_on_submit():
         topics = split_list(form.topics.data, limit=30)
         if not topics:
             form.topics.errors.append(_("Name at least one topic."))
         else:
-            if offer is None:
-                offer = Offer(programme_id=programme_id, mentor_id=user.id)
-                db.session.add(offer)
-            offer.topics = topics
-            offer.capacity = form.capacity.data
-            offer.open = form.open.data
-            offer.note = (form.note.data or "").strip()
-            db.session.commit()
-            flash(_("Your offer is saved."), "success")
-            return redirect(url_for(".index", programme_id=programme_id))
+            def apply() -> None:
+                row = offer
+                if row is None:
+                    row = Offer(programme_id=programme_id, mentor_id=user.id)
+                    db.session.add(row)
+                row.topics = topics
+                row.capacity = form.capacity.data
+                row.open = form.open.data
+                row.note = (form.note.data or "").strip()
+
+            conflict = concurrency.save(
+                offer, form, apply, OFFER_COMPARED, races=(IntegrityError,),
+                reload=lambda: rules.offer_of(user.id, programme_id), fields=OFFER_FIELDS)
+            if conflict is None:
+                flash(_("Your offer is saved."), "success")
+                return redirect(url_for(".index", programme_id=programme_id))
+            offer = rules.offer_of(user.id, programme_id)
     profile = profile_of(user.id, programme_id)
     return render_template(
         "matching/offer_form.html", programme=programme, form=form, offer=offer,
-        load=loads(programme_id, [user.id]).get(user.id, 0),
-        age_ok=rules.age_ok(profile, programme_id), min_age=rules.min_age(programme_id))
+        load=loads(programme_id, [user.id]).get(user.id, 0), conflict=conflict,
+        age_ok=rules.age_ok(profile, programme_id), min_age=rules.min_age(programme_id)
+    ), concurrency.status(conflict)
+
+
+# accepted requests change the offer row (``claims``): the form is versioned by these
+OFFER_FIELDS = ("topics_raw", "capacity", "open", "note")
+OFFER_COMPARED = {"topics": lambda o: ", ".join(o.topics), "capacity": "capacity",
+                  "open": "open", "note": "note"}
 
 
 @bp.route("/p/<int:programme_id>/matching/mentors")
