@@ -127,11 +127,13 @@ def lock(record: Any) -> None:
     """Hold the record's row until the commit and re-read it: ``SELECT … FOR UPDATE``
     on PostgreSQL; on SQLite a no-op UPDATE of the row takes the write transaction
     first, so no other save can commit between the check and this one."""
-    mapper = sa_inspect(record).mapper
+    state = sa_inspect(record)
     if db.session.get_bind().dialect.name == "sqlite":
-        table, pk = mapper.local_table.name, mapper.primary_key[0].name
-        db.session.execute(text(f'UPDATE "{table}" SET "{pk}" = "{pk}" WHERE "{pk}" = :id'),
-                           {"id": sa_inspect(record).identity[0]})
+        keys = [c.name for c in state.mapper.primary_key]
+        where = " AND ".join(f'"{k}" = :k{i}' for i, k in enumerate(keys))
+        db.session.execute(
+            text(f'UPDATE "{state.mapper.local_table.name}" SET "{keys[0]}" = "{keys[0]}" '
+                 f"WHERE {where}"), {f"k{i}": v for i, v in enumerate(state.identity)})
     db.session.expire_all()  # rows that belong to it are read again too
     db.session.refresh(record, with_for_update=True)
 
