@@ -78,6 +78,7 @@ class OutcomeForm(FlaskForm):
     competences = TextAreaField(_l("Competences worked on (one per line)"),
                                 validators=[Optional(), Length(max=4000)])
     completed = BooleanField(_l("Completed the programme"))
+    version = version_field()  # of the fields above (0: no outcome yet)
 
 
 class GoalForm(FlaskForm):
