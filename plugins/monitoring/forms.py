@@ -85,3 +85,9 @@ class GoalForm(FlaskForm):
     title = StringField(_l("Goal"), validators=[DataRequired(), Length(max=200)])
     progress = IntegerField(_l("Progress in per cent (0–100)"), default=0,
                             validators=[InputRequired(), NumberRange(min=0, max=100)])
+
+
+class GoalProgressForm(FlaskForm):
+    progress = IntegerField(_l("Progress in per cent (0–100)"),
+                            validators=[InputRequired(), NumberRange(min=0, max=100)])
+    version = version_field()  # of the progress

@@ -15,7 +15,7 @@ from core.permissions import capability_required
 from core.views.forms import ConfirmForm
 from core.views.helpers import get_or_404
 from plugins.monitoring.blueprint import bp
-from plugins.monitoring.forms import GoalForm, OutcomeForm
+from plugins.monitoring.forms import GoalForm, GoalProgressForm, OutcomeForm
 from plugins.monitoring.labels import outcome_label
 from plugins.monitoring.models import Goal, Outcome
 
@@ -32,6 +32,7 @@ def _mentee_of(group: MentoringGroup, user_id: int) -> User:
 
 # the row also records who saved it and when: the form is versioned by what it edits
 OUTCOME_FIELDS = ("status_start", "status_end", "competences", "completed")
+GOAL_FIELDS = ("progress",)
 OUTCOME_COMPARED = {
     "status_start": lambda o: o.status_start or "", "status_end": lambda o: o.status_end or "",
     "competences": "competences", "completed": "completed"}
@@ -49,9 +50,10 @@ def outcomes(group_id: int):
 
 
 def _page(group: MentoringGroup, kept: OutcomeForm | None = None,
-          conflict: list[concurrency.Change] | None = None):
-    """The outcomes page; after a conflict, ``kept`` is the form that lost, with the
-    user's input."""
+          conflict: list[concurrency.Change] | None = None,
+          kept_goal: tuple[int, GoalProgressForm] | None = None):
+    """The outcomes page; after a conflict, ``kept`` (an outcome) or ``kept_goal`` (a
+    goal's id and progress form) is the form that lost, with the user's input."""
     mentees = _mentees(group)
     ids = [u.id for u in mentees] or [-1]
     rows = {o.mentee_id: o for o in db.session.scalars(db.select(Outcome).where(
@@ -69,10 +71,17 @@ def _page(group: MentoringGroup, kept: OutcomeForm | None = None,
         forms[u.id] = f
     if kept is not None:
         forms[int(kept.mentee_id.data)] = kept
+    progress = {g.id: GoalProgressForm(formdata=None, progress=g.progress,
+                                       version=concurrency.fingerprint(g, GOAL_FIELDS))
+                for gl in goals.values() for g in gl}
+    if kept_goal is not None:
+        progress[kept_goal[0]] = kept_goal[1]
     return render_template("monitoring/outcomes.html", group=group, programme=group.programme,
                            mentees=mentees, forms=forms, goals=goals, goal_form=GoalForm(),
                            outcome_label=outcome_label, confirm=ConfirmForm(),
-                           conflict=conflict, conflict_mentee=kept and int(kept.mentee_id.data)
+                           progress=progress, conflict=conflict,
+                           conflict_mentee=kept and int(kept.mentee_id.data),
+                           conflict_goal=kept_goal and kept_goal[0]
                            ), concurrency.status(conflict)
 
 
@@ -142,15 +151,17 @@ def update_goal(group_id: int, user_id: int, goal_id: int):
         db.session.commit()
         flash(_("Goal removed."), "success")
     else:
-        try:
-            progress = int(request.form.get("progress", ""))
-        except ValueError:
-            progress = -1
-        if not 0 <= progress <= 100:
+        form = GoalProgressForm()
+        if not form.validate_on_submit():
             flash(_("Progress must be a whole number from 0 to 100."), "error")
         else:
-            goal.progress = progress
-            goal.updated_at = utcnow()
-            db.session.commit()
+            def apply() -> None:
+                goal.progress = form.progress.data
+                goal.updated_at = utcnow()
+
+            conflict = concurrency.save(goal, form, apply, {"progress": "progress"},
+                                        fields=GOAL_FIELDS)
+            if conflict is not None:
+                return _page(group, conflict=conflict, kept_goal=(goal.id, form))
             flash(_("Progress saved."), "success")
     return redirect(url_for(".outcomes", group_id=group.id) + f"#mentee-{mentee.id}")
