@@ -190,7 +190,7 @@ def _show(req: Request, **forms):
     context = {
         "accept_form": _accept_form(req), "decline_form": NoteForm(prefix="decline"),
         "ask_form": NoteForm(prefix="ask"), "answer_form": NoteForm(prefix="answer"),
-        "confirm": ConfirmForm(),
+        "confirm": ConfirmForm(), "refused": None,
     }
     context.update(forms)
     return render_template(
@@ -245,6 +245,7 @@ def request_accept(programme_id: int, request_id: int):
         group = next(g for g in mentor_groups(programme_id, req.mentor_id)
                      if g.id == form.group_id.data)
     try:
+        concurrency.lock(req)
         pairing = rules.accept(req, current(), group)
     except MatchingError as err:
         return _refused(req, err)
@@ -259,9 +260,14 @@ def _note_action(programme_id: int, request_id: int, who: str, prefix: str, acti
     if not form.validate_on_submit():
         return _show(req, **{f"{prefix}_form": form}), 400
     try:
+        concurrency.lock(req)  # a decision in another tab waits, then is seen
         action(req, current(), form.body.data)
     except MatchingError as err:
-        return _refused(req, err)
+        # answered meanwhile (another tab): the text stays in its form, not sent
+        db.session.rollback()
+        form.body.errors.append(str(err))
+        return _show(req, refused=prefix, **{f"{prefix}_form": form}), \
+            concurrency.CONFLICT_STATUS
     db.session.commit()
     return _done(req, ok)
 
@@ -301,6 +307,7 @@ def request_withdraw(programme_id: int, request_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
+            concurrency.lock(req)
             rules.withdraw(req, current())
         except MatchingError as err:
             return _refused(req, err)

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from core.extensions import db
 from core.models import Activity, MentoringGroup
-from plugins.matching.models import Offer, Round
+from plugins.matching.models import Offer, Pairing, Request, Round
 from plugins.matching.services.pairings import today
 from tests.forms import form_fields, second_save_refused, two_tabs
 from tests.plugins.matching.conftest import text
@@ -98,3 +98,40 @@ def test_group_rename_after_a_pairing_changed_the_group_is_no_conflict(world, pa
     db.session.expire_all()
     group = db.session.get(MentoringGroup, gid)
     assert (group.name, group.status) == ("Renamed", "extended")
+
+
+def test_request_answered_in_another_tab_keeps_the_text(world, make, mx, login_as):
+    """The mentor declines in one tab; a question typed in a stale tab is not sent,
+    answers 409 and stays in its form; the decision stands."""
+    prog = world["programme"]
+    mentor = make.member(prog, "mentor", name="Mentor C", email="mentor.c@example.org")
+    mentee = make.member(prog, "mentee", name="Mentee C", email="mentee.c@example.org")
+    mx.profile(prog, mentor, headline="Developer")
+    mx.profile(prog, mentee, headline="Student")
+    mx.offer(prog, mentor, topics=["web development"], capacity=2)
+    assert login_as(mentee).post(f"/p/{prog.id}/matching/mentors/{mentor.id}/request", data={
+        "motivation": "I would like to learn web development from you."}).status_code == 302
+    req = db.session.scalar(db.select(Request))
+    url = f"/p/{prog.id}/matching/requests/{req.id}"
+    tab1, f1, tab2, f2 = (*_tab(login_as(mentor), url, "decline-body"),
+                          *_tab(login_as(mentor), url, "ask-body"))
+    assert tab1.post(url + "/decline", data={**f1, "decline-body": "No room, sorry."}) \
+        .status_code == 302
+    resp = tab2.post(url + "/ask", data={**f2, "ask-body": "What do you want to learn?"})
+    html = text(resp)
+    assert resp.status_code == 409
+    assert "This request has already been answered." in html
+    assert form_fields(html, having="ask-body")["ask-body"] == "What do you want to learn?"
+    db.session.expire_all()
+    saved = db.session.get(Request, req.id)
+    assert saved.status == "declined"
+    assert [n.body for n in saved.notes] == ["No room, sorry."]
+    # accepting from the stale tab is refused too: the request stays declined
+    assert tab2.post(url + "/accept", data={**f2, "group_id": "0"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Request, req.id).status == "declined"
+    assert db.session.scalar(db.select(Pairing)) is None
+
+
+def _tab(client, url: str, having: str) -> tuple:
+    return client, form_fields(text(client.get(url)), having=having)
