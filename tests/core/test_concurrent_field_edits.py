@@ -50,9 +50,24 @@ def test_profile_merged_after_conflict_is_saved(world, login_as):
     assert db.session.get(User, user.id).display_name == "One and two"
 
 
-def _group_forms(client, group_id: int) -> tuple[dict[str, str], dict[str, str]]:
-    html = client.get(f"/groups/{group_id}").get_data(as_text=True)
-    return form_fields(html, having="name"), form_fields(html, having="status")
+def _group_form(client, group_id: int, having: str) -> dict[str, str]:
+    return form_fields(client.get(f"/groups/{group_id}").get_data(as_text=True), having=having)
+
+
+def _second_group_save(world, login_as, action: str, field: str, first: str,
+                       second: str) -> str:
+    """Two tabs load the group page; the first saves ``field`` through ``action``, the
+    second must get 409 with its value kept. Returns that page."""
+    gid = world["group_a"].id
+    tab1, tab2 = login_as(world["manager"]), login_as(world["manager"])
+    f1, f2 = _group_form(tab1, gid, field), _group_form(tab2, gid, field)
+    url = f"/groups/{gid}/{action}"
+    assert tab1.post(url, data={**f1, field: first}).status_code == 302
+    resp = tab2.post(url, data={**f2, field: second})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 409
+    assert form_fields(html, having=field)[field] == second
+    return html
 
 
 def _group(world) -> MentoringGroup:
@@ -61,35 +76,20 @@ def _group(world) -> MentoringGroup:
 
 
 def test_group_rename_second_tab_is_refused(world, login_as):
-    gid = world["group_a"].id
-    tab1, tab2 = login_as(world["manager"]), login_as(world["manager"])
-    (r1, _s1), (r2, _s2) = _group_forms(tab1, gid), _group_forms(tab2, gid)
-    url = f"/groups/{gid}/rename"
-    assert tab1.post(url, data={**r1, "name": "Group one"}).status_code == 302
-    resp = tab2.post(url, data={**r2, "name": "Group two"})
-    html = resp.get_data(as_text=True)
-    assert resp.status_code == 409
-    assert form_fields(html, having="name")["name"] == "Group two"
+    html = _second_group_save(world, login_as, "rename", "name", "Group one", "Group two")
     assert "Someone else saved this while you were editing it" in html
     assert _group(world).name == "Group one"
 
 
 def test_group_status_second_tab_is_refused(world, login_as):
-    gid = world["group_a"].id
-    tab1, tab2 = login_as(world["manager"]), login_as(world["manager"])
-    (_r1, s1), (_r2, s2) = _group_forms(tab1, gid), _group_forms(tab2, gid)
-    url = f"/groups/{gid}/status"
-    assert tab1.post(url, data={**s1, "status": "completed"}).status_code == 302
-    resp = tab2.post(url, data={**s2, "status": "closed"})
-    assert resp.status_code == 409
-    assert form_fields(resp.get_data(as_text=True), having="status")["status"] == "closed"
+    _second_group_save(world, login_as, "status", "status", "completed", "closed")
     assert _group(world).status == "completed"
 
 
 def test_group_row_changed_elsewhere_is_no_conflict(world, login_as):
     gid = world["group_a"].id
     tab = login_as(world["manager"])
-    rename, _status = _group_forms(tab, gid)
+    rename = _group_form(tab, gid, "name")
     # another writer of the row (a plugin carrying a pairing's end over) sets the status
     db.session.execute(update(MentoringGroup).where(MentoringGroup.id == gid)
                        .values(status="extended"))

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 
 from core.extensions import db
-from core.models import Activity, MentoringGroup
+from core.models import MentoringGroup
 from plugins.matching.models import Offer, Pairing, Request, Round
 from plugins.matching.services.pairings import today
 from tests.forms import form_fields, second_save_refused, two_tabs
@@ -42,17 +42,6 @@ def test_offer_claims_in_between_are_no_conflict(world, mx, login_as):
     db.session.expire_all()
     saved = db.session.get(Offer, offer.id)
     assert (saved.note, saved.claims) == ("New note", 1)
-
-
-@pytest.fixture
-def round_activity(world, make, login_as):
-    prog = world["programme"]
-    section = make.section(prog, "Speed mentoring")
-    resp = login_as(world["manager"]).post(f"/p/{prog.id}/activities/new", data={
-        "type": "matching.round", "section_id": str(section.id), "title": "Spring round",
-        "group_mode": "shared", "visible": "y"})
-    assert resp.status_code == 302, text(resp)[:400]
-    return db.session.scalar(db.select(Activity).where(Activity.type == "matching.round"))
 
 
 def test_round_plan_conflict(world, round_activity, login_as):
@@ -100,15 +89,10 @@ def test_group_rename_after_a_pairing_changed_the_group_is_no_conflict(world, pa
     assert (group.name, group.status) == ("Renamed", "extended")
 
 
-def test_request_answered_in_another_tab_keeps_the_text(world, make, mx, login_as):
+def test_request_answered_in_another_tab_keeps_the_text(world, pair, login_as):
     """The mentor declines in one tab; a question typed in a stale tab is not sent,
     answers 409 and stays in its form; the decision stands."""
-    prog = world["programme"]
-    mentor = make.member(prog, "mentor", name="Mentor C", email="mentor.c@example.org")
-    mentee = make.member(prog, "mentee", name="Mentee C", email="mentee.c@example.org")
-    mx.profile(prog, mentor, headline="Developer")
-    mx.profile(prog, mentee, headline="Student")
-    mx.offer(prog, mentor, topics=["web development"], capacity=2)
+    prog, (mentor, mentee) = world["programme"], pair
     assert login_as(mentee).post(f"/p/{prog.id}/matching/mentors/{mentor.id}/request", data={
         "motivation": "I would like to learn web development from you."}).status_code == 302
     req = db.session.scalar(db.select(Request))
