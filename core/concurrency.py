@@ -126,7 +126,8 @@ def version_of(record: Any, fields: Fields | None = None) -> int:
 def lock(record: Any) -> None:
     """Hold the record's row until the commit and re-read it: ``SELECT … FOR UPDATE``
     on PostgreSQL; on SQLite a no-op UPDATE of the row takes the write transaction
-    first, so no other save can commit between the check and this one."""
+    first, so no other save can commit between the check and this one.
+    ``EditConflict`` when the row is gone."""
     state = sa_inspect(record)
     if db.session.get_bind().dialect.name == "sqlite":
         keys = [c.name for c in state.mapper.primary_key]
@@ -135,7 +136,10 @@ def lock(record: Any) -> None:
             text(f'UPDATE "{state.mapper.local_table.name}" SET "{keys[0]}" = "{keys[0]}" '
                  f"WHERE {where}"), {f"k{i}": v for i, v in enumerate(state.identity)})
     db.session.expire_all()  # rows that belong to it are read again too
-    db.session.refresh(record, with_for_update=True)
+    try:
+        db.session.refresh(record, with_for_update=True)
+    except InvalidRequestError as err:  # deleted meanwhile
+        raise EditConflict from err
 
 
 def show_version(form: Any, version: int | None) -> None:
