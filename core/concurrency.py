@@ -4,18 +4,34 @@ The edit page puts the record's version in a hidden field. A save whose version 
 no longer the record's, or that loses the race to another save, writes nothing: the
 page answers 409 with the user's input still in the form, the current saved values
 and what differs between the two, so that the user can merge and save again.
+
+Two kinds of version, one mechanism (``save``):
+
+* a row-wide counter (the ``Versioned`` mixin): SQLAlchemy adds it to every UPDATE
+  of the row, so any change of the record makes an older form stale;
+* for a record whose row also changes for reasons the form does not show (a user's
+  last visit, a group's status set by a plugin), the version is derived from the
+  fields the form edits: ``fingerprint`` hashes their current values, the page sends
+  it in the same hidden field, and ``save(..., fields=[...])`` locks the row
+  (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the write transaction, taken by a
+  no-op UPDATE of the row), re-reads it, compares the fingerprint and applies the form
+  before the commit releases the lock. A change of other columns of the row
+  meanwhile is no conflict; a change of an edited field is one. No column is added.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import text
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import declared_attr
 from sqlalchemy.orm.attributes import flag_modified
@@ -89,6 +105,43 @@ def touch(record: Any) -> None:
     flag_modified(record, name)
 
 
+Fields = Sequence[str | Callable[[Any], Any]]
+
+
+def fingerprint(record: Any, fields: Fields) -> int:
+    """The version of a form that edits only ``fields`` of the record (attribute names,
+    or functions of the record for rows that belong to it): a hash of their current
+    values, a positive integer so that it fits the same hidden field."""
+    values = json.dumps([_text(f(record) if callable(f) else getattr(record, f))
+                         for f in fields])
+    return int.from_bytes(hashlib.sha256(values.encode()).digest()[:6], "big")
+
+
+def version_of(record: Any, fields: Fields | None = None) -> int:
+    """The record's version as its edit form sends it: the row counter, or the
+    fingerprint of ``fields`` when the form is versioned by the fields it edits."""
+    return record.version if fields is None else fingerprint(record, fields)
+
+
+def lock(record: Any) -> None:
+    """Hold the record's row until the commit and re-read it: ``SELECT … FOR UPDATE``
+    on PostgreSQL; on SQLite a no-op UPDATE of the row takes the write transaction
+    first, so no other save can commit between the check and this one.
+    ``EditConflict`` when the row is gone."""
+    state = sa_inspect(record)
+    if db.session.get_bind().dialect.name == "sqlite":
+        keys = [c.name for c in state.mapper.primary_key]
+        where = " AND ".join(f'"{k}" = :k{i}' for i, k in enumerate(keys))
+        db.session.execute(
+            text(f'UPDATE "{state.mapper.local_table.name}" SET "{keys[0]}" = "{keys[0]}" '
+                 f"WHERE {where}"), {f"k{i}": v for i, v in enumerate(state.identity)})
+    db.session.expire_all()  # rows that belong to it are read again too
+    try:
+        db.session.refresh(record, with_for_update=True)
+    except InvalidRequestError as err:  # deleted meanwhile
+        raise EditConflict from err
+
+
 def show_version(form: Any, version: int | None) -> None:
     """Put the current version in the form so that the merged text can be saved."""
     form.version.data = version
@@ -157,7 +210,8 @@ def _shown(value: Any, labels: dict[str, Any]) -> Any:
 def save(record: Any, form: Any, apply: Callable[[], Any],
          compare: dict[str, str | Callable[[Any], Any]],
          races: tuple[type[Exception], ...] = (),
-         reload: Callable[[], Any] | None = None) -> list[Change] | None:
+         reload: Callable[[], Any] | None = None,
+         fields: Fields | None = None) -> list[Change] | None:
     """Apply the form to ``record`` and commit, unless it changed since the form was
     loaded. Returns None once saved. On a conflict nothing is written; the form keeps
     the user's input with the current version, and the differing fields come back.
@@ -165,27 +219,32 @@ def save(record: Any, form: Any, apply: Callable[[], Any],
     ``record`` is None on a form that creates the record when it does not exist yet
     (its page sends version 0); ``reload`` then finds the one another save created.
     ``races`` as for ``guarded``; a record deleted meanwhile answers 404.
+    ``fields``: the record's attributes the form edits, when its version is their
+    ``fingerprint`` rather than the row counter (see the module's docstring).
     """
     try:
         with guarded(races):
-            check(record.version if record is not None else 0, form.version.data)
+            if record is not None and fields is not None:
+                lock(record)
+            check(version_of(record, fields) if record is not None else 0, form.version.data)
             apply()
-            if record is not None:
+            if record is not None and fields is None:
                 touch(record)
     except EditConflict:
         db.session.rollback()
         db.session.expire_all()
-        return conflict(form, reload() if reload is not None else _refreshed(record), compare)
+        return conflict(form, reload() if reload is not None else _refreshed(record), compare,
+                        fields)
     return None
 
 
-def conflict(form: Any, current: Any, compare: dict[str, str | Callable[[Any], Any]]
-             ) -> list[Change]:
+def conflict(form: Any, current: Any, compare: dict[str, str | Callable[[Any], Any]],
+             fields: Fields | None = None) -> list[Change]:
     """After a conflict: the current version into the form, and the fields in which
     the record as saved now differs from the user's input (404 when it is gone)."""
     if current is None:
         abort(404)
-    show_version(form, current.version)
+    show_version(form, version_of(current, fields))
     return form_changes(form, current, compare)
 
 
@@ -199,7 +258,8 @@ def _refreshed(record: Any) -> Any:
     return record
 
 
-def loaded_version(form: Any, record: Any) -> None:
-    """On a form's first display, the version of the record it shows (0: none yet)."""
+def loaded_version(form: Any, record: Any, fields: Fields | None = None) -> None:
+    """On a form's first display, the version of the record it shows (0: none yet);
+    ``fields`` as for ``save``."""
     if not form.is_submitted():
-        form.version.data = record.version if record is not None else 0
+        form.version.data = version_of(record, fields) if record is not None else 0

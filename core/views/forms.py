@@ -57,11 +57,13 @@ class ConfirmForm(FlaskForm):
 
 class GroupForm(FlaskForm):
     name = StringField(_l("Group name"), validators=[DataRequired(), Length(max=120)])
+    version = version_field()
 
 
 class GroupStatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[(s, GROUP_STATUS_LABELS[s])
                                                 for s in GROUP_STATUSES], default="active")
+    version = version_field()
 
 
 class GroupMemberForm(FlaskForm):
@@ -82,6 +84,7 @@ class ProfileForm(FlaskForm):
     display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     language = SelectField(_l("Language"), choices=_profile_languages, validators=[Optional()])
     theme = SelectField(_l("Theme"), validators=[Optional()])
+    version = version_field()
 
 
 class OrganisationForm(FlaskForm):

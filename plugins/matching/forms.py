@@ -87,6 +87,7 @@ class OfferForm(FlaskForm):
     open = BooleanField(_l("I am taking new mentees"), default=True)
     note = TextAreaField(_l("A note for mentees (optional)"),
                          validators=[Optional(), Length(max=1000)])
+    version = version_field()
 
 
 class RequestForm(FlaskForm):
@@ -135,6 +136,7 @@ class RoundForm(FlaskForm):
     starts_on = DateField(_l("First day"), validators=[DataRequired()])
     weeks = IntegerField(_l("Number of weeks"), default=5,
                          validators=[DataRequired(), NumberRange(min=1, max=26)])
+    version = version_field()
 
 
 def round_form(weeks: int, **kwargs: Any) -> RoundForm:

@@ -38,6 +38,7 @@ class PreferenceForm(FlaskForm):
         ("daily", _l("Once a day, in a summary")),
         ("off", _l("Never; I read them on the site")),
     ], default="immediately")
+    version = version_field()  # of the member's preference row (0: none yet)
 
 
 class ReportForm(FlaskForm):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
+from core import concurrency
 from core.events import emit
 from core.extensions import db
 from core.models import Programme, User
@@ -26,17 +28,28 @@ def preferences(programme_id: int):
     programme = get_or_404(Programme, programme_id)
     current = email_preferences([current_user.id], programme_id)[current_user.id]
     form = PreferenceForm(data={"email": current} if request.method == "GET" else None)
+    key = (current_user.id, programme_id)
+    saved = db.session.get(Preference, key)
+    concurrency.loaded_version(form, saved, ("email",))
+    conflict = None
     if form.validate_on_submit():
-        row = db.session.get(Preference, (current_user.id, programme_id))
-        if row is None:
-            row = Preference(user_id=current_user.id, programme_id=programme_id)
-            db.session.add(row)
-        row.email = form.email.data
-        db.session.commit()
-        flash(_("Your message settings are saved."), "success")
-        return redirect(url_for(".preferences", programme_id=programme_id))
+        def apply() -> None:
+            row = saved
+            if row is None:
+                row = Preference(user_id=current_user.id, programme_id=programme_id)
+                db.session.add(row)
+            row.email = form.email.data
+
+        conflict = concurrency.save(saved, form, apply, {"email": "email"},
+                                    races=(IntegrityError,),
+                                    reload=lambda: db.session.get(Preference, key),
+                                    fields=("email",))
+        if conflict is None:
+            flash(_("Your message settings are saved."), "success")
+            return redirect(url_for(".preferences", programme_id=programme_id))
     return render_template("messages/preferences.html", programme=programme, form=form,
-                           blocks=svc.blocked_users(current_user))
+                           blocks=svc.blocked_users(current_user), conflict=conflict
+                           ), concurrency.status(conflict)
 
 
 def _member_or_404(programme_id: int, user_id: int) -> User:

@@ -78,9 +78,16 @@ class OutcomeForm(FlaskForm):
     competences = TextAreaField(_l("Competences worked on (one per line)"),
                                 validators=[Optional(), Length(max=4000)])
     completed = BooleanField(_l("Completed the programme"))
+    version = version_field()  # of the fields above (0: no outcome yet)
 
 
 class GoalForm(FlaskForm):
     title = StringField(_l("Goal"), validators=[DataRequired(), Length(max=200)])
     progress = IntegerField(_l("Progress in per cent (0–100)"), default=0,
                             validators=[InputRequired(), NumberRange(min=0, max=100)])
+
+
+class GoalProgressForm(FlaskForm):
+    progress = IntegerField(_l("Progress in per cent (0–100)"),
+                            validators=[InputRequired(), NumberRange(min=0, max=100)])
+    version = version_field()  # of the progress

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from core import concurrency
 from core.extensions import db
 from core.permissions import can, capability_required
 from core.views.forms import ConfirmForm
@@ -61,26 +63,42 @@ def offer_edit(programme_id: int):
     form = OfferForm(obj=offer)
     if offer is not None and not form.is_submitted():
         form.topics.data = ", ".join(offer.topics)
+    concurrency.loaded_version(form, offer, OFFER_FIELDS)
+    conflict = None
     if form.validate_on_submit():
         topics = split_list(form.topics.data, limit=30)
         if not topics:
             form.topics.errors.append(_("Name at least one topic."))
         else:
-            if offer is None:
-                offer = Offer(programme_id=programme_id, mentor_id=user.id)
-                db.session.add(offer)
-            offer.topics = topics
-            offer.capacity = form.capacity.data
-            offer.open = form.open.data
-            offer.note = (form.note.data or "").strip()
-            db.session.commit()
-            flash(_("Your offer is saved."), "success")
-            return redirect(url_for(".index", programme_id=programme_id))
+            def apply() -> None:
+                row = offer
+                if row is None:
+                    row = Offer(programme_id=programme_id, mentor_id=user.id)
+                    db.session.add(row)
+                row.topics = topics
+                row.capacity = form.capacity.data
+                row.open = form.open.data
+                row.note = (form.note.data or "").strip()
+
+            conflict = concurrency.save(
+                offer, form, apply, OFFER_COMPARED, races=(IntegrityError,),
+                reload=lambda: rules.offer_of(user.id, programme_id), fields=OFFER_FIELDS)
+            if conflict is None:
+                flash(_("Your offer is saved."), "success")
+                return redirect(url_for(".index", programme_id=programme_id))
+            offer = rules.offer_of(user.id, programme_id)
     profile = profile_of(user.id, programme_id)
     return render_template(
         "matching/offer_form.html", programme=programme, form=form, offer=offer,
-        load=loads(programme_id, [user.id]).get(user.id, 0),
-        age_ok=rules.age_ok(profile, programme_id), min_age=rules.min_age(programme_id))
+        load=loads(programme_id, [user.id]).get(user.id, 0), conflict=conflict,
+        age_ok=rules.age_ok(profile, programme_id), min_age=rules.min_age(programme_id)
+    ), concurrency.status(conflict)
+
+
+# accepted requests change the offer row (``claims``): the form is versioned by these
+OFFER_FIELDS = ("topics_raw", "capacity", "open", "note")
+OFFER_COMPARED = {"topics": lambda o: ", ".join(o.topics), "capacity": "capacity",
+                  "open": "open", "note": "note"}
 
 
 @bp.route("/p/<int:programme_id>/matching/mentors")
@@ -172,7 +190,7 @@ def _show(req: Request, **forms):
     context = {
         "accept_form": _accept_form(req), "decline_form": NoteForm(prefix="decline"),
         "ask_form": NoteForm(prefix="ask"), "answer_form": NoteForm(prefix="answer"),
-        "confirm": ConfirmForm(),
+        "confirm": ConfirmForm(), "refused": None,
     }
     context.update(forms)
     return render_template(
@@ -227,6 +245,7 @@ def request_accept(programme_id: int, request_id: int):
         group = next(g for g in mentor_groups(programme_id, req.mentor_id)
                      if g.id == form.group_id.data)
     try:
+        concurrency.lock(req)
         pairing = rules.accept(req, current(), group)
     except MatchingError as err:
         return _refused(req, err)
@@ -241,9 +260,14 @@ def _note_action(programme_id: int, request_id: int, who: str, prefix: str, acti
     if not form.validate_on_submit():
         return _show(req, **{f"{prefix}_form": form}), 400
     try:
+        concurrency.lock(req)  # a decision in another tab waits, then is seen
         action(req, current(), form.body.data)
     except MatchingError as err:
-        return _refused(req, err)
+        # answered meanwhile (another tab): the text stays in its form, not sent
+        db.session.rollback()
+        form.body.errors.append(str(err))
+        return _show(req, refused=prefix, **{f"{prefix}_form": form}), \
+            concurrency.CONFLICT_STATUS
     db.session.commit()
     return _done(req, ok)
 
@@ -283,6 +307,7 @@ def request_withdraw(programme_id: int, request_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
+            concurrency.lock(req)
             rules.withdraw(req, current())
         except MatchingError as err:
             return _refused(req, err)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from core import concurrency
 from core.activities import activity_or_404
 from core.extensions import db
 from core.models.base import utcnow
@@ -88,20 +90,50 @@ def round_edit(activity_id: int):
                                else plan.default_week(week, language))
             getattr(form, f"topic_{week}").data = topic
             getattr(form, f"guidance_{week}").data = guidance
+    concurrency.loaded_version(form, rnd, ROUND_FIELDS)
+    conflict = None
     if form.validate_on_submit():
-        if rnd is None:
-            rnd = plan.create(activity, form.starts_on.data, weeks)
-        rnd.starts_on = form.starts_on.data
-        plan.set_weeks(rnd, weeks)
-        for row in rnd.week_topics:
-            if f"topic_{row.week}" in request.form:  # weeks just added keep their defaults
-                row.topic = (getattr(form, f"topic_{row.week}").data or "").strip()
-                row.guidance = (getattr(form, f"guidance_{row.week}").data or "").strip()
-        db.session.commit()
-        flash(_("The round's plan is saved."), "success")
-        return redirect(url_for(".round_view", activity_id=activity.id))
+        def apply() -> None:
+            row = rnd or plan.create(activity, form.starts_on.data, weeks)
+            row.starts_on = form.starts_on.data
+            plan.set_weeks(row, weeks)
+            for week in row.week_topics:
+                if f"topic_{week.week}" in request.form:  # weeks just added keep defaults
+                    week.topic = (getattr(form, f"topic_{week.week}").data or "").strip()
+                    week.guidance = (getattr(form, f"guidance_{week.week}").data or "").strip()
+
+        conflict = concurrency.save(rnd, form, apply, _round_compared(weeks),
+                                    races=(IntegrityError,),
+                                    reload=lambda: _round(activity_id)[1], fields=ROUND_FIELDS)
+        if conflict is None:
+            flash(_("The round's plan is saved."), "success")
+            return redirect(url_for(".round_view", activity_id=activity.id))
     return render_template("matching/round_form.html", activity=activity,
-                           programme=activity.programme, form=form, weeks=weeks)
+                           programme=activity.programme, form=form, weeks=weeks,
+                           conflict=conflict), concurrency.status(conflict)
+
+
+def _weeks(rnd: Round) -> list[tuple[int, str, str]]:
+    return [(w.week, w.topic, w.guidance) for w in rnd.week_topics]
+
+
+# the plan is the round row and its week rows: its version covers both
+ROUND_FIELDS = ("starts_on", "weeks", _weeks)
+
+
+def _week_text(week: int, name: str):
+    def value(rnd: Round) -> str:
+        return next((getattr(w, name) for w in rnd.week_topics if w.week == week), "")
+    return value
+
+
+def _round_compared(weeks: int) -> dict:
+    """The form's fields and where the saved plan holds them, for the differences."""
+    compared: dict = {"starts_on": "starts_on", "weeks": "weeks"}
+    for week in range(1, weeks + 1):
+        compared[f"topic_{week}"] = _week_text(week, "topic")
+        compared[f"guidance_{week}"] = _week_text(week, "guidance")
+    return compared
 
 
 def _open_or_403(rnd: Round | None) -> Round:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from core.extensions import db
-from core.models import Programme
-from plugins.matching.models import Offer, Profile, ProfileCompetence
-from plugins.matching.services.pairings import form_pairing
+from core.models import Activity, Programme
+from plugins.matching.models import Offer, Profile, ProfileCompetence, Round
+from plugins.matching.services.pairings import form_pairing, today
 from plugins.matching.services.profiles import ensure_competences
 
 
@@ -78,3 +79,31 @@ def pairing(world, mx):
 def pairing_url(world, p) -> str:
     """The address of a pairing's page."""
     return f"/p/{world['programme'].id}/matching/pairings/{p.id}"
+
+
+@pytest.fixture
+def pair(world, make, mx):
+    """A fresh mentor with an offer (no group yet) and a fresh mentee, both profiled."""
+    prog = world["programme"]
+    mentor = make.member(prog, "mentor", name="Mentor C", email="mentor.c@example.org")
+    mentee = make.member(prog, "mentee", name="Mentee C", email="mentee.c@example.org")
+    mx.profile(prog, mentor, headline="Developer")
+    mx.profile(prog, mentee, headline="Student")
+    mx.offer(prog, mentor, topics=["web development"], capacity=2)
+    return mentor, mentee
+
+
+@pytest.fixture
+def round_activity(world, make, login_as):
+    """A round added through the course page; its default plan starts two weeks ago."""
+    prog = world["programme"]
+    section = make.section(prog, "Speed mentoring")
+    resp = login_as(world["manager"]).post(f"/p/{prog.id}/activities/new", data={
+        "type": "matching.round", "section_id": str(section.id), "title": "Spring round",
+        "group_mode": "shared", "visible": "y"})
+    assert resp.status_code == 302, text(resp)[:400]
+    activity = db.session.scalar(db.select(Activity).where(Activity.type == "matching.round"))
+    rnd = db.session.scalar(db.select(Round).where(Round.activity_id == activity.id))
+    rnd.starts_on = today() - timedelta(weeks=2)
+    db.session.commit()
+    return activity

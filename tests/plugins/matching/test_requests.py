@@ -16,18 +16,6 @@ from tests.plugins.matching.conftest import text
 MOTIVATION = "I would like to learn how to find my first job in IT."
 
 
-@pytest.fixture
-def pair(world, make, mx):
-    """A fresh mentor with an offer (no group yet) and a fresh mentee, both profiled."""
-    prog = world["programme"]
-    mentor = make.member(prog, "mentor", name="Mentor C", email="mentor.c@example.org")
-    mentee = make.member(prog, "mentee", name="Mentee C", email="mentee.c@example.org")
-    mx.profile(prog, mentor, headline="Developer")
-    mx.profile(prog, mentee, headline="Student")
-    mx.offer(prog, mentor, topics=["web development"], capacity=2)
-    return mentor, mentee
-
-
 def ask(login_as, world, mentee, mentor, status=302):
     resp = login_as(mentee).post(
         f"/p/{world['programme'].id}/matching/mentors/{mentor.id}/request",

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 
 from core.extensions import db
-from core.models import Activity
 from plugins.matching.models import Conversation, ConversationMessage, Round, RoundPost
 from plugins.matching.services import rounds as plan
 from plugins.matching.services.pairings import today
@@ -17,22 +16,6 @@ from tests.plugins.matching.conftest import text
 DEFAULT_TITLES = ["My expectations of speed mentoring", "The mentor's career story",
                   "Future skills and working life",
                   "What I have learned and where it shows at work", "Talk about your own field"]
-
-
-@pytest.fixture
-def round_activity(world, make, login_as):
-    """A round added through the course page; its default plan starts two weeks ago."""
-    prog = world["programme"]
-    section = make.section(prog, "Speed mentoring")
-    resp = login_as(world["manager"]).post(f"/p/{prog.id}/activities/new", data={
-        "type": "matching.round", "section_id": str(section.id), "title": "Spring round",
-        "group_mode": "shared", "visible": "y"})
-    assert resp.status_code == 302, text(resp)[:400]
-    activity = db.session.scalar(db.select(Activity).where(Activity.type == "matching.round"))
-    rnd = db.session.scalar(db.select(Round).where(Round.activity_id == activity.id))
-    rnd.starts_on = today() - timedelta(weeks=2)
-    db.session.commit()
-    return activity
 
 
 def test_a_new_round_gets_the_pilot_topics(world, round_activity):
