@@ -68,6 +68,11 @@ def init_command(admin_email: str | None, admin_name: str, admin_password: str |
     click.echo(f"Translations compiled: {compiled} catalog(s) updated.")
     upgrade_database()
     click.echo("Database is up to date.")
+    from core.storage_sweep import sweep
+
+    swept = sweep()  # what a process killed while storing left behind (old enough only)
+    if swept:
+        click.echo(f"Storage sweep: removed {len(swept)} unfinished or orphaned file(s).")
     if no_admin or db.session.scalar(db.select(User).where(User.is_site_admin.is_(True))):
         return
     if not admin_email:

@@ -62,3 +62,14 @@ def test_sweep_removes_only_old_orphans(app, tmp_path, monkeypatch):
     assert "Removed 2 file(s)" in done.output
     assert not young_temp.exists() and not young_stray.exists()
     assert kept_path.read_bytes() == b"kept" and foreign.exists()
+
+
+def test_init_sweeps_at_start_up(app, tmp_path, monkeypatch):
+    """`ementoring init` (run at every start of `make run` and of a deployment) sweeps."""
+    monkeypatch.setitem(app.config, "STORAGE_DIR", str(tmp_path))
+    old_temp = _file(store_root() / f"{TEMP_PREFIX}killed", b"half", 2 * HOUR)
+    old_stray, young_stray = _stray(2 * HOUR), _stray(60)
+    result = app.test_cli_runner().invoke(args=["init", "--no-admin"])
+    assert result.exit_code == 0, result.output
+    assert "removed 2 unfinished or orphaned file(s)" in result.output
+    assert not old_temp.exists() and not old_stray.exists() and young_stray.exists()
