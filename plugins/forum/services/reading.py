@@ -58,9 +58,12 @@ def _unread_in(discussion: Any) -> Any:
     discussion, as a scalar subquery correlated to ``discussion``: the database counts
     each discussion's unread posts on the index on discussion and id, never scanning
     the whole post table."""
+    # correlated explicitly: ``discussion`` is two levels up, beyond auto-correlation,
+    # which would otherwise add it to this subquery's FROM (one mark per discussion)
     mark = (db.select(ReadMark.last_post_id)
             .where(ReadMark.discussion_id == discussion.c.id,
                    ReadMark.user_id == bindparam("uid"))
+            .correlate(discussion)
             .scalar_subquery())
     return (db.select(func.count(Post.id))
             .where(Post.discussion_id == discussion.c.id,

@@ -347,3 +347,23 @@ def test_forum_pages_speak_the_users_language(app, world, shared, login_as):
     d = start(c, shared)
     assert "Založit diskusi" in c.get(f"/forum/{shared.id}").get_data(as_text=True)
     assert "Odeslat odpověď" in c.get(f"/forum/{shared.id}/d/{d.id}").get_data(as_text=True)
+
+
+def test_unread_counts_use_each_discussions_own_read_mark(app, world, shared, login_as):
+    """A reader with marks in several discussions: each count uses its own mark (the
+    mark's subquery once read every shown discussion's marks)."""
+    author = login_as(world["mentee_a"])
+    first = start(author, shared, title="First topic")
+    second = start(author, shared, title="Second topic")
+    reply(author, shared, second, body="second reply")
+    reader = login_as(world["mentee_a2"])
+    for d in (first, second):
+        assert reader.get(f"/forum/{shared.id}/d/{d.id}").status_code == 200
+    reply(author, shared, first, body="new in the first")
+    reply(author, shared, second, body="new in the second")
+    reply(author, shared, second, body="another in the second")
+    listing = reader.get(f"/forum/{shared.id}").get_data(as_text=True)
+    assert listing.count('<tr class="unread">') == 2
+    assert "<strong>1</strong>" in listing and "<strong>2</strong>" in listing
+    course = reader.get(f"/p/{world['programme'].id}").get_data(as_text=True)
+    assert "3 unread posts" in course
