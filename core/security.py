@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import current_user
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -38,8 +37,10 @@ def install(app: Flask) -> None:
         resp.headers["X-Frame-Options"] = "DENY"
         resp.headers["Referrer-Policy"] = "same-origin"
         resp.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        # an error page never waits for the user's row: it may be what failed
-        if resp.status_code >= 500 or (current_user and current_user.is_authenticated):
+        # only a user this request already loaded counts: loading one here could meet
+        # the database that a failing request is failing on (an error page, a retry)
+        user = g.get("_login_user")
+        if resp.status_code >= 500 or (user is not None and user.is_authenticated):
             resp.headers["Cache-Control"] = "no-store"
             resp.headers["Vary"] = "Cookie"
         return resp
