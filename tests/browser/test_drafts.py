@@ -43,7 +43,10 @@ def test_text_survives_a_submit_while_the_server_is_away(page, app, world, make)
         page.locator("input[name=title]").fill("Interviews")
         page.get_by_role("button", name="Post discussion").click()
         expect(page.locator("h1")).to_contain_text("Interviews")
-        assert page.evaluate(DRAFTS) == []  # saved: the draft is gone
+        # saved: the draft is gone (once the new page's deferred script has run)
+        page.wait_for_load_state("load")
+        page.wait_for_function(f"() => ({DRAFTS})().length === 0", timeout=10_000)
+        assert page.evaluate(DRAFTS) == []
         page.goto(f"{base}/forum/{forum.id}/new")
         expect(page.locator("textarea[name=body]")).to_have_value("")
         expect(page.locator(".draft-note")).to_have_count(0)
