@@ -137,7 +137,9 @@ def lock(record: Any) -> None:
                  f"WHERE {where}"), {f"k{i}": v for i, v in enumerate(state.identity)})
     db.session.expire_all()  # rows that belong to it are read again too
     try:
-        db.session.refresh(record, with_for_update=True)
+        # FOR UPDATE OF the record's own table: PostgreSQL refuses to lock the rows of
+        # the outer joins that eager-loaded relationships add
+        db.session.refresh(record, with_for_update={"of": state.mapper.local_table})
     except InvalidRequestError as err:  # deleted meanwhile
         raise EditConflict from err
 
