@@ -165,7 +165,7 @@ def _install_errors(app: ThemedFlask) -> None:
             return err
         if request.path.startswith("/socket.io"):
             return err
-        if err.code and err.code >= 500:  # e.g. an after-request hook met the database
+        if err.code == 500:  # e.g. an after-request hook met the database
             forget_failed_transaction()
             return static_error_page(getattr(err, "original_exception", None) or err)
         detail = err.description if err.description != type(err).description else None
